@@ -11,6 +11,7 @@
 //! Architecture invariant: this crate performs no I/O, reads no clock and draws no randomness; the
 //! caller passes the time and the random bytes in. That keeps every rule testable as a pure function.
 
+pub mod advisory;
 pub mod case;
 pub mod deadline;
 pub mod error;

@@ -1,0 +1,562 @@
+//! Cases: submission (case + report + receipt + event in one transaction), reads, updates with
+//! optimistic concurrency, and the public advisory listing and search.
+
+use appvd_domain::advisory::Advisory;
+use appvd_domain::case::{Case, CaseOpening, CaseProduct, CaseState};
+use appvd_domain::grade::Grade;
+use appvd_domain::hashchain;
+use appvd_domain::ids::{CaseId, CaseIdPrefix, ReportId, TrackingCode, UserId};
+use appvd_domain::product::Platform;
+use appvd_domain::receipt::Receipt;
+use appvd_domain::report::ValidReport;
+use sha2::{Digest, Sha256};
+use sqlx::types::Json;
+use time::OffsetDateTime;
+
+use crate::logs::{self, NewEvent};
+use crate::search::{SearchDocs, search_docs};
+use crate::time_column::Ts;
+use crate::{Backend, Store, StoreError, dispatch};
+
+/// Inserts a case row inside a transaction and evaluates to its row id.
+macro_rules! insert_case {
+    ($tx:ident, $case:expr) => {{
+        let case: &Case = $case;
+        let (pk,): (i64,) = sqlx::query_as(
+            "INSERT INTO cases (case_id, version, case_type, state, title, product_id, vendor_org_id, reporter_id, assignee_id, \
+             platform, grade, created_at, updated_at, published_at, data) \
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(case.id.to_string())
+        .bind(case.case_type.as_str())
+        .bind(case.state.as_str())
+        .bind(&case.title)
+        .bind(case.product.as_ref().map(|p| p.product.0))
+        .bind(case.vendor_org().map(|o| o.0))
+        .bind(case.reporter.map(|u| u.0))
+        .bind(case.assignee.map(|u| u.0))
+        .bind(case.product.as_ref().map(|p| p.platform.as_str()))
+        .bind(case.public_grade().map(grade_str))
+        .bind(Ts::from(case.created_at))
+        .bind(Ts::from(case.updated_at))
+        .bind(case.published_at.map(Ts::from))
+        .bind(Json(case))
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|e| StoreError::unique(e, || format!("the case {} already exists", case.id)))?;
+        pk
+    }};
+}
+
+/// Replaces a case's search tokens inside a transaction.
+macro_rules! index_case {
+    ($tx:ident, $backend:ident, $pk:expr, $docs:expr) => {{
+        let docs: &SearchDocs = $docs;
+        match $backend {
+            Backend::Sqlite => {
+                sqlx::query("DELETE FROM case_search WHERE rowid = $1").bind($pk).execute(&mut *$tx).await?;
+                sqlx::query("INSERT INTO case_search (rowid, internal, public) VALUES ($1, $2, $3)")
+                    .bind($pk)
+                    .bind(&docs.internal_tokens)
+                    .bind(&docs.public_tokens)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("UPDATE cases SET search_internal = CAST($1 AS tsvector), search_public = CAST($2 AS tsvector) WHERE id = $3")
+                    .bind(&docs.internal_tsvector)
+                    .bind(&docs.public_tsvector)
+                    .bind($pk)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
+}
+
+/// A case as stored: its row id and version (for optimistic concurrency) and the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub pk: i64,
+    pub version: i64,
+    pub case: Case,
+}
+
+/// Everything a new report brings, ready to store.
+#[derive(Debug, Clone)]
+pub struct SubmittedReport<'a> {
+    pub report: &'a ValidReport,
+    pub product: CaseProduct,
+    pub reporter: Option<UserId>,
+    pub tracking_code: TrackingCode,
+    pub received_at: OffsetDateTime,
+    pub prefix: &'a CaseIdPrefix,
+}
+
+/// What the reporter's receipt says (REG-5.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub report_id: ReportId,
+    pub case: CaseRecord,
+    pub tracking_code: TrackingCode,
+    pub received_at: OffsetDateTime,
+    pub receipt: Receipt,
+}
+
+/// Filters of the public advisory list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdvisoryFilter {
+    /// Free text, parsed by `appvd_domain::search::parse_query`.
+    pub query: Option<String>,
+    pub grade: Option<Grade>,
+    pub platform: Option<Platform>,
+    /// Only advisories created or changed at or after this time (incremental sync).
+    pub modified_since: Option<OffsetDateTime>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Largest page the store returns.
+pub const MAX_PER_PAGE: u32 = 100;
+
+type CaseRow = (i64, i64, Json<Case>);
+
+fn grade_str(g: Grade) -> &'static str {
+    match g {
+        Grade::Critical => "critical",
+        Grade::High => "high",
+        Grade::Medium => "medium",
+        Grade::Low => "low",
+    }
+}
+
+/// The bytes of the "received" event's detail.
+fn receipt_json(receipt: &Receipt) -> String {
+    format!(
+        r#"{{"receipt_seq":{},"channel":"{}"}}"#,
+        receipt.seq,
+        receipt.channel.as_str()
+    )
+}
+
+impl Store {
+    /// Stores a new report: allocates the case id, opens the case, stores the report (with its
+    /// restricted PoC), writes the receipt-log entry and the first case event, and indexes the case
+    /// — all in one transaction, so an acknowledged receipt always has its case.
+    pub async fn submit_report(&self, sub: SubmittedReport<'_>) -> Result<Submission, StoreError> {
+        let received_at = hashchain::to_stored_precision(sub.received_at);
+        let year = u16::try_from(received_at.to_offset(appvd_domain::policy::BEIJING).year())
+            .map_err(|_| StoreError::Corrupt("year out of range".into()))?;
+        let report = sub.report;
+        let content_sha256 = hex::encode(Sha256::digest(report.content_for_receipt()));
+        let size = i64::try_from(report.content_for_receipt().len()).unwrap_or(i64::MAX);
+
+        dispatch!(self, pool, backend => {
+            let mut tx = match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+                Backend::Postgres => pool.begin().await?,
+            };
+            let (seq,): (i64,) = sqlx::query_as(
+                "INSERT INTO case_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
+                 ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_counters.last_seq + 1 RETURNING last_seq",
+            )
+            .bind(sub.prefix.as_str())
+            .bind(i64::from(year))
+            .fetch_one(&mut *tx)
+            .await?;
+            let sequence = u32::try_from(seq).map_err(|_| StoreError::Corrupt(format!("case counter {seq} overflows")))?;
+            let id = CaseId::new(sub.prefix.clone(), year, sequence).map_err(|e| StoreError::Conflict(e.message))?;
+            let case = Case::open(
+                CaseOpening {
+                    id: id.clone(),
+                    case_type: report.case_type,
+                    title: report.title.clone(),
+                    description: report.description.clone(),
+                    affected_versions: report.affected_versions.clone(),
+                    product: Some(sub.product.clone()),
+                    reporter: sub.reporter,
+                },
+                received_at,
+            );
+            let case = Case { cvss_v3: claimed_v3(report), cvss_v4: claimed_v4(report), ..case };
+            let pk = insert_case!(tx, &case);
+            let docs = search_docs(&case);
+            index_case!(tx, backend, pk, &docs);
+
+            let (report_id,): (i64,) = sqlx::query_as(
+                "INSERT INTO reports (case_pk, reporter_id, channel, title, description, steps, affected_versions, case_type, \
+                 cvss_vector, poc, tracking_code, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(pk)
+            .bind(sub.reporter.map(|u| u.0))
+            .bind(report.channel.as_str())
+            .bind(&report.title)
+            .bind(&report.description)
+            .bind(report.steps.as_deref())
+            .bind(&report.affected_versions)
+            .bind(report.case_type.as_str())
+            .bind(report.cvss_vector.as_deref())
+            .bind(report.poc.as_deref())
+            .bind(sub.tracking_code.as_str())
+            .bind(Ts(received_at))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, || "tracking code collision; submit again".to_owned()))?;
+
+            let mut receipt = Receipt {
+                seq: 0,
+                received_at,
+                channel: report.channel,
+                reporter: sub.reporter,
+                sender: None,
+                content_sha256,
+                size,
+                case_id: id.clone(),
+            };
+            receipt.seq = logs::append_receipt!(tx, backend, &receipt);
+            let event = NewEvent {
+                at: received_at,
+                actor: sub.reporter,
+                kind: "received".into(),
+                from_state: None,
+                to_state: Some(CaseState::Received),
+                detail: receipt_json(&receipt),
+            };
+            logs::append_event!(tx, backend, pk, &id, &event);
+            tx.commit().await?;
+            Ok(Submission {
+                report_id: ReportId(report_id),
+                case: CaseRecord { pk, version: 1, case },
+                tracking_code: sub.tracking_code.clone(),
+                received_at,
+                receipt,
+            })
+        })
+    }
+
+    /// Stores many cases at once (bulk import, benchmarks): one transaction per call, one event per
+    /// case. The cases keep their ids and states; counters are raised past the imported ids.
+    pub async fn import_cases(
+        &self,
+        cases: &[Case],
+        actor: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = hashchain::to_stored_precision(now);
+        dispatch!(self, pool, backend => {
+            let mut tx = match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+                Backend::Postgres => pool.begin().await?,
+            };
+            for case in cases {
+                let pk = insert_case!(tx, case);
+                index_case!(tx, backend, pk, &search_docs(case));
+                sqlx::query(
+                    "INSERT INTO case_counters (prefix, year, last_seq) VALUES ($1, $2, $3) \
+                     ON CONFLICT (prefix, year) DO UPDATE SET last_seq = CASE WHEN case_counters.last_seq < excluded.last_seq \
+                     THEN excluded.last_seq ELSE case_counters.last_seq END",
+                )
+                .bind(case.id.prefix().as_str())
+                .bind(i64::from(case.id.year()))
+                .bind(i64::from(case.id.sequence()))
+                .execute(&mut *tx)
+                .await?;
+                let event = NewEvent {
+                    at: now,
+                    actor,
+                    kind: "imported".into(),
+                    from_state: None,
+                    to_state: Some(case.state),
+                    detail: "{}".into(),
+                };
+                logs::append_event!(tx, backend, pk, &case.id, &event);
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The case with this id, whatever its state. Callers decide who may see it.
+    pub async fn case(&self, id: &CaseId) -> Result<Option<CaseRecord>, StoreError> {
+        let row: Option<CaseRow> = dispatch!(self, pool, _b => {
+            sqlx::query_as("SELECT id, version, data FROM cases WHERE case_id = $1").bind(id.to_string()).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(pk, version, Json(case))| CaseRecord { pk, version, case }))
+    }
+
+    /// Writes a changed case and its event in one transaction. Refuses with a conflict when the
+    /// stored version is no longer `record.version` (someone else changed the case meanwhile).
+    pub async fn update_case(
+        &self,
+        record: &CaseRecord,
+        changed: &Case,
+        event: &NewEvent,
+    ) -> Result<CaseRecord, StoreError> {
+        if changed.id != record.case.id {
+            return Err(StoreError::Conflict("a case's id cannot change".into()));
+        }
+        let mut changed = changed.clone();
+        changed.updated_at = hashchain::to_stored_precision(changed.updated_at);
+        let docs = search_docs(&changed);
+        dispatch!(self, pool, backend => {
+            let mut tx = match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+                Backend::Postgres => pool.begin().await?,
+            };
+            let updated = sqlx::query(
+                "UPDATE cases SET version = version + 1, case_type = $1, state = $2, title = $3, product_id = $4, vendor_org_id = $5, \
+                 reporter_id = $6, assignee_id = $7, platform = $8, grade = $9, updated_at = $10, published_at = $11, data = $12 \
+                 WHERE id = $13 AND version = $14",
+            )
+            .bind(changed.case_type.as_str())
+            .bind(changed.state.as_str())
+            .bind(&changed.title)
+            .bind(changed.product.as_ref().map(|p| p.product.0))
+            .bind(changed.vendor_org().map(|o| o.0))
+            .bind(changed.reporter.map(|u| u.0))
+            .bind(changed.assignee.map(|u| u.0))
+            .bind(changed.product.as_ref().map(|p| p.platform.as_str()))
+            .bind(changed.public_grade().map(grade_str))
+            .bind(Ts::from(changed.updated_at))
+            .bind(changed.published_at.map(Ts::from))
+            .bind(Json(&changed))
+            .bind(record.pk)
+            .bind(record.version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "{} was changed by someone else in the meantime; reload it and try again",
+                    record.case.id
+                )));
+            }
+            index_case!(tx, backend, record.pk, &docs);
+            logs::append_event!(tx, backend, record.pk, &changed.id, event);
+            tx.commit().await?;
+            Ok(CaseRecord { pk: record.pk, version: record.version + 1, case: changed })
+        })
+    }
+
+    /// The restricted PoC texts of a case's reports (for the REG-9.4 gate; never for display
+    /// without the PoC permission).
+    pub async fn case_poc_texts(&self, pk: i64) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = dispatch!(self, pool, _b => {
+            sqlx::query_as("SELECT poc FROM reports WHERE case_pk = $1 AND poc IS NOT NULL ORDER BY id").bind(pk).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Cases in a state, newest change first (the analysts' queue).
+    pub async fn cases_in_state(
+        &self,
+        state: Option<CaseState>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<CaseRecord>, StoreError> {
+        let (limit, offset, per_page, page) = paging(page, per_page);
+        let state = state.map(|s| s.as_str());
+        dispatch!(self, pool, _b => {
+            let rows: Vec<CaseRow> = sqlx::query_as(
+                "SELECT id, version, data FROM cases WHERE ($1 IS NULL OR state = $1) ORDER BY updated_at DESC, id DESC LIMIT $2 OFFSET $3",
+            )
+            .bind(state)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1)").bind(state).fetch_one(pool).await?;
+            Ok(Page {
+                items: rows.into_iter().map(|(pk, version, Json(case))| CaseRecord { pk, version, case }).collect(),
+                total: u64::try_from(total).unwrap_or(0),
+                page,
+                per_page,
+            })
+        })
+    }
+
+    /// A published (or withdrawn) case's advisory.
+    pub async fn advisory(&self, id: &CaseId) -> Result<Option<Advisory>, StoreError> {
+        let row: Option<(Json<Case>,)> = dispatch!(self, pool, _b => {
+            sqlx::query_as("SELECT data FROM cases WHERE case_id = $1 AND published_at IS NOT NULL").bind(id.to_string()).fetch_optional(pool).await?
+        });
+        Ok(row.and_then(|(Json(case),)| Advisory::of(&case)))
+    }
+
+    /// Published advisories, newest first, or by relevance when a query is given.
+    pub async fn advisories(
+        &self,
+        filter: &AdvisoryFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Advisory>, StoreError> {
+        let (limit, offset, per_page, page) = paging(page, per_page);
+        let grade = filter.grade.map(grade_str);
+        let platform = filter.platform.map(|p| p.as_str());
+        let since = filter.modified_since.map(Ts::from);
+        let query = filter
+            .query
+            .as_deref()
+            .map(appvd_domain::search::parse_query)
+            .filter(|q| !q.is_empty());
+
+        let (rows, total): (Vec<(Json<Case>,)>, i64) = dispatch!(self, pool, backend => {
+            match (&query, backend) {
+                (None, _) => {
+                    let rows = sqlx::query_as(
+                        "SELECT data FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                         AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3) \
+                         ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5",
+                    )
+                    .bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+                    .fetch_all(pool).await?;
+                    let (total,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                         AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3)",
+                    )
+                    .bind(grade).bind(platform).bind(since)
+                    .fetch_one(pool).await?;
+                    (rows, total)
+                }
+                (Some(q), Backend::Sqlite) => {
+                    let expr = crate::search::fts5_expression("public", q);
+                    let rows = sqlx::query_as(
+                        "SELECT c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                         WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
+                         AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4) \
+                         ORDER BY bm25(case_search), c.id DESC LIMIT $5 OFFSET $6",
+                    )
+                    .bind(&expr).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+                    .fetch_all(pool).await?;
+                    let (total,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                         WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
+                         AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4)",
+                    )
+                    .bind(&expr).bind(grade).bind(platform).bind(since)
+                    .fetch_one(pool).await?;
+                    (rows, total)
+                }
+                (Some(q), Backend::Postgres) => {
+                    let tsq = crate::search::tsquery_literal(q);
+                    let rows = sqlx::query_as(
+                        "SELECT data FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
+                         AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
+                         ORDER BY ts_rank_cd(search_public, CAST($1 AS tsquery)) DESC, id DESC LIMIT $5 OFFSET $6",
+                    )
+                    .bind(&tsq).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+                    .fetch_all(pool).await?;
+                    let (total,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
+                         AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4)",
+                    )
+                    .bind(&tsq).bind(grade).bind(platform).bind(since)
+                    .fetch_one(pool).await?;
+                    (rows, total)
+                }
+            }
+        });
+        Ok(Page {
+            items: rows
+                .iter()
+                .filter_map(|(Json(case),)| Advisory::of(case))
+                .collect(),
+            total: u64::try_from(total).unwrap_or(0),
+            page,
+            per_page,
+        })
+    }
+
+    /// Staff search over every case's internal text (never the PoC).
+    pub async fn search_cases(
+        &self,
+        query: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<CaseRecord>, StoreError> {
+        let (limit, offset, per_page, page) = paging(page, per_page);
+        let q = appvd_domain::search::parse_query(query);
+        if q.is_empty() {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+                page,
+                per_page,
+            });
+        }
+        let (rows, total): (Vec<CaseRow>, i64) = dispatch!(self, pool, backend => {
+            match backend {
+                Backend::Sqlite => {
+                    let expr = crate::search::fts5_expression("internal", &q);
+                    let rows = sqlx::query_as(
+                        "SELECT c.id, c.version, c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                         WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2 OFFSET $3",
+                    )
+                    .bind(&expr).bind(limit).bind(offset).fetch_all(pool).await?;
+                    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM case_search WHERE case_search MATCH $1")
+                        .bind(&expr).fetch_one(pool).await?;
+                    (rows, total)
+                }
+                Backend::Postgres => {
+                    let tsq = crate::search::tsquery_literal(&q);
+                    let rows = sqlx::query_as(
+                        "SELECT id, version, data FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
+                         ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2 OFFSET $3",
+                    )
+                    .bind(&tsq).bind(limit).bind(offset).fetch_all(pool).await?;
+                    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)")
+                        .bind(&tsq).fetch_one(pool).await?;
+                    (rows, total)
+                }
+            }
+        });
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|(pk, version, Json(case))| CaseRecord { pk, version, case })
+                .collect(),
+            total: u64::try_from(total).unwrap_or(0),
+            page,
+            per_page,
+        })
+    }
+
+    /// Number of cases per state (for statistics and the demo check).
+    pub async fn count_cases(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = dispatch!(self, pool, _b => sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(pool).await?);
+        Ok(n)
+    }
+}
+
+fn claimed_v3(report: &ValidReport) -> Option<String> {
+    report
+        .cvss_vector
+        .clone()
+        .filter(|v| v.starts_with("CVSS:3"))
+}
+
+fn claimed_v4(report: &ValidReport) -> Option<String> {
+    report
+        .cvss_vector
+        .clone()
+        .filter(|v| v.starts_with("CVSS:4"))
+}
+
+/// (limit, offset, per_page, page) from a 1-based page and a size clamped to 1..=MAX_PER_PAGE.
+fn paging(page: u32, per_page: u32) -> (i64, i64, u32, u32) {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let page = page.max(1);
+    (
+        i64::from(per_page),
+        i64::from(page - 1) * i64::from(per_page),
+        per_page,
+        page,
+    )
+}
