@@ -39,7 +39,9 @@ pub struct Advisory {
     pub cwe: Option<u32>,
     pub gbt_category: Option<String>,
     pub aliases: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
     pub withdrawn: bool,
     pub withdrawal_reason: Option<String>,

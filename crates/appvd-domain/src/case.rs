@@ -241,6 +241,7 @@ pub struct Case {
     pub mps_consent: Option<MpsConsent>,
     pub national_report: Option<NationalReport>,
     /// When the vendor (or, for event-type cases, the operator) was told; starts REG-7.1 / REG-8.1.
+    #[serde(with = "time::serde::rfc3339::option")]
     pub vendor_aware_at: Option<OffsetDateTime>,
     /// Re-test evidence for the fix (REG-8.2).
     pub fix_verification: Option<String>,
@@ -253,8 +254,11 @@ pub struct Case {
     pub closing_reason: Option<String>,
     /// Other ids of the same vulnerability: CVE, CNVD, CNNVD, GHSA.
     pub aliases: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub published_at: Option<OffsetDateTime>,
 }
 

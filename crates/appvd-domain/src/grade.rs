@@ -1,23 +1,27 @@
-//! The severity grade a case carries. Re-exported from `appvd-severity` so the whole workspace
-//! speaks of one grade type.
-// Interim local definition while appvd-severity is written; replaced by a re-export.
+//! Severity as the domain uses it: the GB/T 30279 grade a case carries, and CVSS vector checks.
+//! Both come from `appvd-severity`, so the whole workspace speaks of one grade type.
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Grade {
-    Low,
-    Medium,
-    High,
-    Critical,
+use appvd_severity::Cvss;
+pub use appvd_severity::gbt::Grade;
+
+/// Validates a CVSS 3.x or 4.0 vector and returns its canonical form, or the reason it is invalid.
+pub fn canonical_cvss(vector: &str) -> Result<String, String> {
+    Cvss::parse(vector)
+        .map(|c| c.to_string())
+        .map_err(|e| e.to_string())
 }
 
-/// Validates a CVSS vector and returns its canonical form.
-pub fn canonical_cvss(vector: &str) -> Result<String, String> {
-    if vector.starts_with("CVSS:") {
-        Ok(vector.to_owned())
-    } else {
-        Err("not a CVSS vector".to_owned())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_are_canonicalised_or_explained() {
+        assert_eq!(
+            canonical_cvss(" CVSS:3.1/C:H/I:H/A:H/AV:N/AC:L/PR:N/UI:N/S:U ").unwrap(),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+        );
+        let err = canonical_cvss("CVSS:3.1/AV:N/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").unwrap_err();
+        assert!(err.contains("AV"), "{err}");
     }
 }

@@ -129,12 +129,7 @@ pub const MAX_PER_PAGE: u32 = 100;
 type CaseRow = (i64, i64, Json<Case>);
 
 fn grade_str(g: Grade) -> &'static str {
-    match g {
-        Grade::Critical => "critical",
-        Grade::High => "high",
-        Grade::Medium => "medium",
-        Grade::Low => "low",
-    }
+    g.id()
 }
 
 /// The bytes of the "received" event's detail.
@@ -256,6 +251,7 @@ impl Store {
                 Backend::Postgres => pool.begin().await?,
             };
             for case in cases {
+                let case = &stored_precision(case);
                 let pk = insert_case!(tx, case);
                 index_case!(tx, backend, pk, &search_docs(case));
                 sqlx::query(
@@ -302,8 +298,7 @@ impl Store {
         if changed.id != record.case.id {
             return Err(StoreError::Conflict("a case's id cannot change".into()));
         }
-        let mut changed = changed.clone();
-        changed.updated_at = hashchain::to_stored_precision(changed.updated_at);
+        let changed = stored_precision(changed);
         let docs = search_docs(&changed);
         dispatch!(self, pool, backend => {
             let mut tx = match backend {
@@ -533,6 +528,18 @@ impl Store {
         let (n,): (i64,) = dispatch!(self, pool, _b => sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(pool).await?);
         Ok(n)
     }
+}
+
+/// The case with every timestamp cut to what both databases keep, so that the JSON copy and the
+/// columns agree and a record read back equals the one written.
+fn stored_precision(case: &Case) -> Case {
+    let t = hashchain::to_stored_precision;
+    let mut c = case.clone();
+    c.created_at = t(c.created_at);
+    c.updated_at = t(c.updated_at);
+    c.published_at = c.published_at.map(t);
+    c.vendor_aware_at = c.vendor_aware_at.map(t);
+    c
 }
 
 fn claimed_v3(report: &ValidReport) -> Option<String> {

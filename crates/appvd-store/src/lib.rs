@@ -34,7 +34,7 @@ mod search;
 mod settings;
 mod time_column;
 
-pub use cases::{AdvisoryFilter, CaseRecord, Page, Submission, SubmittedReport};
+pub use cases::{AdvisoryFilter, CaseRecord, MAX_PER_PAGE, Page, Submission, SubmittedReport};
 pub use error::StoreError;
 pub use logs::{AuditEntry, EventEntry, NewEvent};
 pub use orgs::{NewUser, User};

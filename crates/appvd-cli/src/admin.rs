@@ -1,0 +1,135 @@
+//! `appvd admin …`: organisations and users from the command line.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use appvd_domain::ids::OrgId;
+use appvd_domain::org::{Jurisdiction, NewOrganisation, OrgKind};
+use appvd_domain::user::{Roles, validate_login, validate_password};
+use appvd_store::NewUser;
+use time::OffsetDateTime;
+
+use crate::StorageArgs;
+use crate::support::{open_store, say};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AdminCommand {
+    /// Create an organisation and print its id.
+    CreateOrg {
+        /// Display name (unique).
+        #[arg(long)]
+        name: String,
+        /// vendor, operator, support_unit or coordinator.
+        #[arg(long)]
+        kind: OrgKind,
+        /// domestic or overseas (REG-9.7).
+        #[arg(long, default_value = "domestic")]
+        jurisdiction: Jurisdiction,
+        /// Security contact e-mail address.
+        #[arg(long)]
+        security_contact: Option<String>,
+        /// Mark the security contact as verified (REG-5.4).
+        #[arg(long, requires = "security_contact")]
+        verified: bool,
+    },
+    /// Create a user; the password is read from standard input (one line).
+    CreateUser {
+        #[arg(long)]
+        login: String,
+        /// Comma-separated: reporter, analyst, vendor_member, vendor_admin, admin.
+        #[arg(long)]
+        roles: String,
+        #[arg(long)]
+        org_id: Option<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// domestic or overseas; defaults to the organisation's, or domestic.
+        #[arg(long)]
+        jurisdiction: Option<Jurisdiction>,
+    },
+}
+
+pub async fn run(storage: &StorageArgs, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
+    let now = OffsetDateTime::now_utc();
+    match cmd {
+        AdminCommand::CreateOrg {
+            name,
+            kind,
+            jurisdiction,
+            security_contact,
+            verified,
+        } => {
+            let org = NewOrganisation {
+                name,
+                kind,
+                jurisdiction,
+                security_contact,
+            }
+            .validate()?;
+            let store = open_store(storage).await?;
+            let created = store.create_org(&org, now).await?;
+            if verified && let Some(email) = &org.security_contact {
+                store
+                    .set_security_contact(created.id, email, true, now)
+                    .await?;
+            }
+            say(&format!(
+                "created organisation {} ({})",
+                created.id, created.name
+            ));
+        }
+        AdminCommand::CreateUser {
+            login,
+            roles,
+            org_id,
+            display_name,
+            jurisdiction,
+        } => {
+            let login = validate_login(&login)?;
+            let roles = Roles::parse_list(&roles)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .take(4096)
+                .read_to_string(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            validate_password(password)?;
+            let store = open_store(storage).await?;
+            let org = match org_id {
+                Some(id) => Some(store.org(OrgId(id)).await?),
+                None => None,
+            };
+            let vendor_role = roles.contains(appvd_domain::user::Role::VendorMember)
+                || roles.contains(appvd_domain::user::Role::VendorAdmin);
+            if vendor_role && org.is_none() {
+                bail!(
+                    "vendor roles need --org-id: a vendor member belongs to a vendor or operator organisation"
+                );
+            }
+            let jurisdiction = jurisdiction
+                .or(org.as_ref().map(|o| o.jurisdiction))
+                .unwrap_or(Jurisdiction::Domestic);
+            let password = password.to_owned();
+            let hash =
+                tokio::task::spawn_blocking(move || appvd_web::auth::hash_password(&password))
+                    .await??;
+            let user = NewUser {
+                display_name: display_name.unwrap_or_else(|| login.clone()),
+                login,
+                password_hash: hash,
+                roles,
+                org: org.map(|o| o.id),
+                jurisdiction,
+            };
+            let created = store.create_user(&user, now).await?;
+            say(&format!(
+                "created user {} ({}) with roles {}",
+                created.id,
+                created.login,
+                created.roles.to_list()
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

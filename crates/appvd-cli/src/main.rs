@@ -1,0 +1,117 @@
+//! `appvd`: the one binary. Parses arguments and wires the library crates together; no rules live
+//! here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod admin;
+mod bench;
+mod demo;
+mod serve;
+mod severity;
+mod support;
+
+/// appvd — a self-hostable platform for mobile-app security vulnerabilities.
+#[derive(Debug, Parser)]
+#[command(name = "appvd", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    storage: StorageArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives. With neither flag, an SQLite database in `./appvd-data` is created on
+/// first use.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StorageArgs {
+    /// Data directory (SQLite database, attachments).
+    #[arg(
+        long,
+        global = true,
+        env = "APPVD_DATA_DIR",
+        default_value = "appvd-data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL (`sqlite:PATH` or `postgres://USER:PASS@HOST/DB`); overrides the data
+    /// directory's SQLite file.
+    #[arg(long, global = true, env = "APPVD_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Policy file (TOML): deadlines, fix SLAs, retention, quiet periods, case id prefix.
+    #[arg(long, global = true, env = "APPVD_POLICY")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (JSON API and pages).
+    Serve(serve::ServeArgs),
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Administration: organisations and users.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Load the demo data set (organisations, users, products and cases in every state).
+    Demo,
+    /// Score a CVSS 3.x or 4.0 vector.
+    Cvss(severity::CvssArgs),
+    /// Grade a vulnerability by the GB/T 30279-2020 indicators.
+    Grade(severity::GradeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Apply pending migrations.
+    Migrate,
+    /// Measure case insert and search throughput on a fresh database.
+    Bench(bench::BenchArgs),
+    /// Verify the hash chains of the case event log and the receipt log.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    support::init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            support::fail(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(&cli.storage, args).await,
+            Command::Db(DbCommand::Migrate) => {
+                let store = support::open_store(&cli.storage).await?;
+                support::say(&format!(
+                    "migrations applied ({})",
+                    store.backend().as_str()
+                ));
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Db(DbCommand::Bench(args)) => bench::run(args).await,
+            Command::Db(DbCommand::Verify) => support::verify_chains(&cli.storage).await,
+            Command::Admin(cmd) => admin::run(&cli.storage, cmd).await,
+            Command::Demo => demo::run(&cli.storage).await,
+            Command::Cvss(args) => severity::cvss(&args),
+            Command::Grade(args) => severity::grade(&args),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            support::fail(&format!("{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `appvd serve`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use appvd_web::AppState;
+
+use crate::StorageArgs;
+use crate::support::{load_policy, open_store};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "APPVD_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+
+    /// Load the demo data set first if the database has no cases yet.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub async fn run(storage: &StorageArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let policy = load_policy(storage)?;
+    let store = open_store(storage).await?;
+    if args.demo && store.count_cases().await? == 0 {
+        crate::demo::load(&store, &policy)
+            .await
+            .context("cannot load the demo data")?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let local = listener.local_addr()?;
+    crate::support::say(&format!(
+        "appvd serving on http://{local} ({} database)",
+        store.backend().as_str()
+    ));
+    appvd_web::serve(listener, AppState::new(store.clone(), policy))
+        .await
+        .context("the server stopped with an error")?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,209 @@
+//! The `appvd` binary end to end: exit codes, output shapes, and a real server on a free port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+
+fn appvd(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_appvd"));
+    c.arg("--data-dir")
+        .arg(dir)
+        .env_remove("APPVD_DATABASE_URL")
+        .env_remove("APPVD_POLICY");
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("the appvd binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn cvss_prints_scores_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(appvd(dir.path()).args([
+        "cvss",
+        "--json",
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/CR:L",
+    ]));
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "3.1");
+    assert_eq!(
+        v["vector"],
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/CR:L"
+    );
+    assert_eq!(v["base_score"], 9.8);
+    assert_eq!(v["severity"], "CRITICAL");
+    assert_eq!(
+        v["temporal_score"], 9.0,
+        "9.8 × 0.91 rounded up to one decimal"
+    );
+    assert!(v["environmental_score"].is_number());
+
+    let out = run(appvd(dir.path()).args([
+        "cvss",
+        "--json",
+        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    ]));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["version"].as_str(), v["base_score"].as_f64()),
+        (Some("4.0"), Some(9.3))
+    );
+    assert!(v.get("temporal_score").is_none());
+
+    let out = run(appvd(dir.path()).args(["cvss", "CVSS:3.1/AV:N/AC:L"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("lacks mandatory base metrics: PR, UI"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out =
+        run(appvd(dir.path()).args(["cvss", "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("AV"));
+}
+
+#[test]
+fn grade_labels_the_provisional_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(appvd(dir.path()).args([
+        "grade",
+        "--json",
+        "GBT30279/AP:N/TR:L/PR:N/UI:N/C:S/I:S/A:N/EC:L/FD:H/SC:H",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["grading"]["table"]["provisional"], true);
+    assert!(v["grading"]["technical_grade"].is_string());
+    let out = run(appvd(dir.path()).args(["grade", "GBT30279/AP:Q"]));
+    assert_eq!(out.status.code(), Some(2));
+    let out =
+        run(appvd(dir.path()).args(["grade", "--table", "/nonexistent.toml", "GBT30279/AP:N"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn admin_commands_create_and_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(appvd(dir.path()).args([
+        "admin",
+        "create-org",
+        "--name",
+        "Acme",
+        "--kind",
+        "vendor",
+        "--security-contact",
+        "psirt@acme.example",
+        "--verified",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created organisation 1"));
+    let out =
+        run(appvd(dir.path()).args(["admin", "create-org", "--name", "Acme", "--kind", "vendor"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("already exists"));
+    let out = run(appvd(dir.path()).args(["admin", "create-org", "--name", "X", "--kind", "bank"]));
+    assert_eq!(out.status.code(), Some(2), "clap refuses an unknown kind");
+
+    let mut child = appvd(dir.path())
+        .args([
+            "admin",
+            "create-user",
+            "--login",
+            "Ana",
+            "--roles",
+            "vendor_admin,vendor_member",
+            "--org-id",
+            "1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("(ana)"), "logins are lowercased");
+
+    let mut child = appvd(dir.path())
+        .args([
+            "admin",
+            "create-user",
+            "--login",
+            "bob",
+            "--roles",
+            "analyst",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("at least 12"));
+}
+
+#[test]
+fn demo_then_serve_then_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(appvd(dir.path()).arg("demo"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(appvd(dir.path()).arg("demo"));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the demo loads only into an empty database"
+    );
+    let out = run(appvd(dir.path()).args(["db", "verify"]));
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("chain intact"));
+
+    let mut server = appvd(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let addr = first_line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let body = http_get(&addr, "/api/v1/advisories");
+    let _ = server.kill();
+    let _ = server.wait();
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["total"], 3, "the demo publishes three advisories");
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_owned()
+}
