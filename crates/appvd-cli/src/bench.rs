@@ -249,7 +249,7 @@ async fn measure(store: &Store, args: &BenchArgs) -> anyhow::Result<Vec<Figure>>
         store
             .submit_report(SubmittedReport {
                 report: &report,
-                product: case_product.clone(),
+                product: Some(case_product.clone()),
                 reporter: None,
                 tracking_code: TrackingCode::from_random(rng.random()),
                 received_at: OffsetDateTime::now_utc(),

@@ -377,7 +377,7 @@ pub async fn load(store: &Store, policy: &Policy) -> anyhow::Result<()> {
         let submission = store
             .submit_report(SubmittedReport {
                 report: &report,
-                product: product.clone(),
+                product: Some(product.clone()),
                 reporter: Some(reporter.id),
                 tracking_code: TrackingCode::from_random(rand::random()),
                 received_at: received,

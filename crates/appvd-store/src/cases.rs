@@ -86,7 +86,8 @@ pub struct CaseRecord {
 #[derive(Debug, Clone)]
 pub struct SubmittedReport<'a> {
     pub report: &'a ValidReport,
-    pub product: CaseProduct,
+    /// The product, when the reporter picked a registered one; otherwise an analyst assigns it.
+    pub product: Option<CaseProduct>,
     pub reporter: Option<UserId>,
     pub tracking_code: TrackingCode,
     pub received_at: OffsetDateTime,
@@ -101,6 +102,18 @@ pub struct Submission {
     pub tracking_code: TrackingCode,
     pub received_at: OffsetDateTime,
     pub receipt: Receipt,
+}
+
+/// Filters of the case lists (all optional; all given ones must hold).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub state: Option<CaseState>,
+    /// Any of these states.
+    pub states: Option<Vec<CaseState>>,
+    pub vendor_org: Option<appvd_domain::ids::OrgId>,
+    pub reporter: Option<UserId>,
+    pub assignee: Option<UserId>,
+    pub case_type: Option<appvd_domain::case::CaseType>,
 }
 
 /// Filters of the public advisory list.
@@ -175,7 +188,7 @@ impl Store {
                     title: report.title.clone(),
                     description: report.description.clone(),
                     affected_versions: report.affected_versions.clone(),
-                    product: Some(sub.product.clone()),
+                    product: sub.product.clone(),
                     reporter: sub.reporter,
                 },
                 received_at,
@@ -349,25 +362,44 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Cases in a state, newest change first (the analysts' queue).
-    pub async fn cases_in_state(
+    /// Cases matching a filter, newest change first: the analysts' queue, a vendor's cases, a
+    /// reporter's submissions.
+    pub async fn list_cases(
         &self,
-        state: Option<CaseState>,
+        filter: &CaseFilter,
         page: u32,
         per_page: u32,
     ) -> Result<Page<CaseRecord>, StoreError> {
         let (limit, offset, per_page, page) = paging(page, per_page);
-        let state = state.map(|s| s.as_str());
+        let state = filter.state.map(|s| s.as_str());
+        let vendor = filter.vendor_org.map(|o| o.0);
+        let reporter = filter.reporter.map(|u| u.0);
+        let assignee = filter.assignee.map(|u| u.0);
+        let case_type = filter.case_type.map(|t| t.as_str());
+        let states: Option<String> = filter.states.as_ref().map(|list| {
+            list.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        });
         dispatch!(self, pool, _b => {
             let rows: Vec<CaseRow> = sqlx::query_as(
-                "SELECT id, version, data FROM cases WHERE ($1 IS NULL OR state = $1) ORDER BY updated_at DESC, id DESC LIMIT $2 OFFSET $3",
+                "SELECT id, version, data FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
+                 AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
+                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) \
+                 ORDER BY updated_at DESC, id DESC LIMIT $7 OFFSET $8",
             )
-            .bind(state)
-            .bind(limit)
-            .bind(offset)
+            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(limit).bind(offset)
             .fetch_all(pool)
             .await?;
-            let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1)").bind(state).fetch_one(pool).await?;
+            let (total,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
+                 AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
+                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%'))",
+            )
+            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states)
+            .fetch_one(pool)
+            .await?;
             Ok(Page {
                 items: rows.into_iter().map(|(pk, version, Json(case))| CaseRecord { pk, version, case }).collect(),
                 total: u64::try_from(total).unwrap_or(0),

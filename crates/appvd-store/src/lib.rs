@@ -25,7 +25,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+mod accounts;
+mod blobs;
 mod cases;
+mod collaboration;
 mod error;
 mod logs;
 mod migrations;
@@ -34,7 +37,12 @@ mod search;
 mod settings;
 mod time_column;
 
-pub use cases::{AdvisoryFilter, CaseRecord, MAX_PER_PAGE, Page, Submission, SubmittedReport};
+pub use accounts::{ApiToken, NewSession, Session};
+pub use blobs::{BlobStore, DirBlobStore};
+pub use cases::{
+    AdvisoryFilter, CaseFilter, CaseRecord, MAX_PER_PAGE, Page, Submission, SubmittedReport,
+};
+pub use collaboration::{Attachment, Audience, Message, NewAttachment};
 pub use error::StoreError;
 pub use logs::{AuditEntry, EventEntry, NewEvent};
 pub use orgs::{NewUser, User};

@@ -9,12 +9,20 @@ use crate::Backend;
 
 /// (version, description, SQLite text, PostgreSQL text). Add a row per migration; never edit a
 /// published one (see CONTRIBUTING.md).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "accounts and collaboration",
+        include_str!("../migrations/sqlite/0002_accounts_and_collaboration.sql"),
+        include_str!("../migrations/postgres/0002_accounts_and_collaboration.sql"),
+    ),
+];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS

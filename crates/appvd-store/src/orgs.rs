@@ -11,7 +11,7 @@ use crate::{Store, StoreError, dispatch};
 
 type OrgRow = (i64, String, String, String);
 type ContactRow = (String, bool);
-type UserRow = (
+pub(crate) type UserRow = (
     i64,
     String,
     String,
@@ -22,6 +22,8 @@ type UserRow = (
     Option<String>,
     bool,
     Ts,
+    bool,
+    bool,
 );
 type ProductRow = (
     i64,
@@ -46,6 +48,10 @@ pub struct User {
     pub mfa_secret: Option<String>,
     pub disabled: bool,
     pub created_at: OffsetDateTime,
+    /// A confirmed second factor (TOTP) is required at login.
+    pub mfa_enabled: bool,
+    /// May read restricted proof-of-concept material of the cases they can see.
+    pub poc_access: bool,
 }
 
 /// A user to create; the password is already hashed by the caller.
@@ -80,7 +86,7 @@ fn org_from(row: OrgRow, contacts: Vec<ContactRow>) -> Result<Organisation, Stor
     })
 }
 
-fn user_from(row: UserRow) -> Result<User, StoreError> {
+pub(crate) fn user_from(row: UserRow) -> Result<User, StoreError> {
     Ok(User {
         id: UserId(row.0),
         login: row.1,
@@ -92,6 +98,8 @@ fn user_from(row: UserRow) -> Result<User, StoreError> {
         mfa_secret: row.7,
         disabled: row.8,
         created_at: row.9.0,
+        mfa_enabled: row.10,
+        poc_access: row.11,
     })
 }
 
@@ -114,7 +122,8 @@ fn product_from(row: ProductRow) -> Result<Product, StoreError> {
 macro_rules! user_select {
     ($where:literal) => {
         concat!(
-            "SELECT id, login, display_name, password_hash, roles, org_id, jurisdiction, mfa_secret, disabled, created_at FROM users WHERE ",
+            "SELECT id, login, display_name, password_hash, roles, org_id, jurisdiction, mfa_secret, disabled, created_at, mfa_enabled, \
+             poc_access FROM users WHERE ",
             $where
         )
     };

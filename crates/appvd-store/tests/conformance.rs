@@ -15,7 +15,10 @@ use appvd_domain::product::{NewProduct, Platform};
 use appvd_domain::receipt::Channel;
 use appvd_domain::report::NewReport;
 use appvd_domain::user::{Actor, Role, Roles};
-use appvd_store::{AdvisoryFilter, NewEvent, NewUser, Store, StoreError, SubmittedReport};
+use appvd_store::{
+    AdvisoryFilter, Audience, CaseFilter, NewAttachment, NewEvent, NewSession, NewUser, Store,
+    StoreError, SubmittedReport,
+};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -201,7 +204,7 @@ async fn submit(
     store
         .submit_report(SubmittedReport {
             report: &report,
-            product: w.product.clone(),
+            product: Some(w.product.clone()),
             reporter: Some(w.reporter),
             tracking_code: TrackingCode::from_random(rand_bytes()),
             received_at: at,
@@ -448,7 +451,14 @@ async fn transitions_are_stored_with_their_events(store: &Store) {
     );
     assert_eq!(store.verify_event_chain().await.unwrap(), Ok(2));
     let page = store
-        .cases_in_state(Some(CaseState::Triage), 1, 10)
+        .list_cases(
+            &CaseFilter {
+                state: Some(CaseState::Triage),
+                ..CaseFilter::default()
+            },
+            1,
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(page.total, 1);
@@ -771,3 +781,204 @@ async fn audit_log_and_settings(store: &Store) {
     );
 }
 conformance!(audit_log_and_settings);
+
+async fn sessions_tokens_and_account_settings(store: &Store) {
+    let w = world(store).await;
+    let later = NOW + Duration::hours(1);
+    store
+        .create_session(&NewSession {
+            token_hash: "hash-a",
+            user: w.reporter,
+            csrf_token: "csrf-a",
+            mfa_passed: false,
+            now: NOW,
+            expires_at: NOW + Duration::hours(8),
+            ip: Some("127.0.0.1"),
+            user_agent: Some("test"),
+        })
+        .await
+        .unwrap();
+    let session = store.session("hash-a", later).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            session.user.id,
+            session.csrf_token.as_str(),
+            session.mfa_passed
+        ),
+        (w.reporter, "csrf-a", false)
+    );
+    assert!(
+        store
+            .session("hash-a", NOW + Duration::hours(9))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired sessions are gone"
+    );
+    assert!(store.session("nope", later).await.unwrap().is_none());
+    store.mark_session_mfa_passed("hash-a").await.unwrap();
+    store
+        .touch_session("hash-a", later, NOW + Duration::hours(20))
+        .await
+        .unwrap();
+    let session = store
+        .session("hash-a", NOW + Duration::hours(10))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(session.mfa_passed);
+
+    store.set_user_disabled(w.reporter, true).await.unwrap();
+    assert!(
+        store.session("hash-a", later).await.unwrap().is_none(),
+        "disabled users have no session"
+    );
+    store.set_user_disabled(w.reporter, false).await.unwrap();
+    assert_eq!(store.delete_user_sessions(w.reporter).await.unwrap(), 1);
+    assert!(store.session("hash-a", later).await.unwrap().is_none());
+
+    let id = store
+        .create_api_token(w.reporter, "ci", "token-hash", NOW, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_by_api_token("token-hash", later)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        w.reporter
+    );
+    let listed = store.api_tokens(w.reporter).await.unwrap();
+    assert_eq!((listed.len(), listed[0].last_used_at), (1, Some(later)));
+    assert!(
+        !store
+            .revoke_api_token(UserId(999), id, later)
+            .await
+            .unwrap(),
+        "only the owner revokes"
+    );
+    assert!(store.revoke_api_token(w.reporter, id, later).await.unwrap());
+    assert!(
+        store
+            .user_by_api_token("token-hash", later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .create_api_token(
+            w.reporter,
+            "short",
+            "short-hash",
+            NOW,
+            Some(NOW + Duration::minutes(1)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .user_by_api_token("short-hash", later)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired tokens are refused"
+    );
+
+    store
+        .set_mfa(w.reporter, Some("JBSWY3DPEHPK3PXP"), true)
+        .await
+        .unwrap();
+    store.set_poc_access(w.reporter, true).await.unwrap();
+    let user = store.user(w.reporter).await.unwrap();
+    assert!(user.mfa_enabled && user.poc_access);
+    assert_eq!(user.mfa_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
+}
+conformance!(sessions_tokens_and_account_settings);
+
+async fn messages_attachments_and_case_lists(store: &Store) {
+    let w = world(store).await;
+    let sub = submit(store, &w, "Exported provider leaks chat history", NOW).await;
+    let pk = sub.case.pk;
+    store
+        .add_message(pk, w.reporter, Audience::All, "Which version?", NOW)
+        .await
+        .unwrap();
+    store
+        .add_message(pk, w.reporter, Audience::Staff, "internal note", NOW)
+        .await
+        .unwrap();
+    let visible = store
+        .messages(pk, &[Audience::All, Audience::Reporter])
+        .await
+        .unwrap();
+    assert_eq!(
+        visible.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        ["Which version?"]
+    );
+    assert_eq!(visible[0].author_name, "Alice");
+    assert_eq!(
+        store
+            .messages(
+                pk,
+                &[
+                    Audience::All,
+                    Audience::Staff,
+                    Audience::Vendor,
+                    Audience::Reporter
+                ]
+            )
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let a = store
+        .add_attachment(&NewAttachment {
+            case_pk: pk,
+            report_id: Some(sub.report_id.0),
+            sha256: &"ab".repeat(32),
+            file_name: "poc.py",
+            content_type: "text/x-python",
+            size: 120,
+            uploaded_by: w.reporter,
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.attachments(pk).await.unwrap(), vec![a.clone()]);
+    assert_eq!(store.attachment(a.id).await.unwrap(), Some(a));
+    assert_eq!(store.attachment(999).await.unwrap(), None);
+
+    submit(store, &w, "Second", NOW).await;
+    let mine = CaseFilter {
+        reporter: Some(w.reporter),
+        ..CaseFilter::default()
+    };
+    assert_eq!(store.list_cases(&mine, 1, 10).await.unwrap().total, 2);
+    let vendor = CaseFilter {
+        vendor_org: Some(w.vendor),
+        state: Some(CaseState::Received),
+        ..CaseFilter::default()
+    };
+    assert_eq!(store.list_cases(&vendor, 1, 10).await.unwrap().total, 2);
+    let other = CaseFilter {
+        vendor_org: Some(OrgId(999)),
+        ..CaseFilter::default()
+    };
+    assert_eq!(store.list_cases(&other, 1, 10).await.unwrap().total, 0);
+    let any_of = CaseFilter {
+        states: Some(vec![CaseState::Triage, CaseState::Received]),
+        ..CaseFilter::default()
+    };
+    assert_eq!(store.list_cases(&any_of, 1, 10).await.unwrap().total, 2);
+    let none_of = CaseFilter {
+        states: Some(vec![CaseState::Published]),
+        ..CaseFilter::default()
+    };
+    assert_eq!(store.list_cases(&none_of, 1, 10).await.unwrap().total, 0);
+}
+conformance!(messages_attachments_and_case_lists);
