@@ -33,6 +33,11 @@ pub enum AdminCommand {
         #[arg(long, requires = "security_contact")]
         verified: bool,
     },
+    /// Load a GB/T 30279 grading table (TOML) for the server to grade with, after checking it.
+    LoadGradingTable {
+        /// The table file (same format as the built-in provisional table).
+        file: std::path::PathBuf,
+    },
     /// Create a user; the password is read from standard input (one line).
     CreateUser {
         #[arg(long)]
@@ -53,6 +58,37 @@ pub enum AdminCommand {
 pub async fn run(storage: &StorageArgs, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
     let now = OffsetDateTime::now_utc();
     match cmd {
+        AdminCommand::LoadGradingTable { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let table = appvd_severity::gbt::GradingTable::from_toml(&text)
+                .with_context(|| format!("{} is not a usable grading table", file.display()))?;
+            let violations = table.monotonicity_violations();
+            if !violations.is_empty() {
+                say(&format!(
+                    "warning: the table has {} cells where a worse indicator gives a milder grade",
+                    violations.len()
+                ));
+            }
+            let store = open_store(storage).await?;
+            store
+                .put_setting(appvd_web::GRADING_TABLE_SETTING, &text, now)
+                .await?;
+            store
+                .audit(
+                    now,
+                    None,
+                    "grading_table_loaded",
+                    "settings",
+                    &serde_json::json!({ "label": table.label().id }).to_string(),
+                )
+                .await?;
+            say(&format!(
+                "grading table {} version {} loaded; restart the servers to use it",
+                table.label().id,
+                table.label().version
+            ));
+        }
         AdminCommand::CreateOrg {
             name,
             kind,

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use appvd_web::AppState;
+use appvd_web::{AppState, WebConfig};
 
 use crate::StorageArgs;
 use crate::support::{load_policy, open_store};
@@ -18,6 +18,15 @@ pub struct ServeArgs {
     /// Load the demo data set first if the database has no cases yet.
     #[arg(long)]
     demo: bool,
+
+    /// Mark session cookies `Secure`. Defaults to true unless listening on a loopback address
+    /// (plain-HTTP local use); set it to true behind an HTTPS reverse proxy.
+    #[arg(long, env = "APPVD_SECURE_COOKIES")]
+    secure_cookies: Option<bool>,
+
+    /// Largest attachment accepted, in MiB.
+    #[arg(long, env = "APPVD_MAX_UPLOAD_MIB", default_value_t = 10)]
+    max_upload_mib: usize,
 }
 
 pub async fn run(storage: &StorageArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -36,7 +45,15 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> anyhow::Result<ExitC
         "appvd serving on http://{local} ({} database)",
         store.backend().as_str()
     ));
-    appvd_web::serve(listener, AppState::new(store.clone(), policy))
+    let config = WebConfig {
+        secure_cookies: args
+            .secure_cookies
+            .unwrap_or(!args.listen.ip().is_loopback()),
+        max_upload_bytes: args.max_upload_mib.saturating_mul(1 << 20),
+        ..WebConfig::default()
+    };
+    let state = AppState::load(store.clone(), policy, &storage.data_dir, config).await?;
+    appvd_web::serve(listener, state)
         .await
         .context("the server stopped with an error")?;
     store.close().await;

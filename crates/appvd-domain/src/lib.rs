@@ -11,9 +11,11 @@
 //! Architecture invariant: this crate performs no I/O, reads no clock and draws no randomness; the
 //! caller passes the time and the random bytes in. That keeps every rule testable as a pure function.
 
+pub mod access;
 pub mod advisory;
 pub mod case;
 pub mod deadline;
+pub mod edit;
 pub mod error;
 pub mod gate;
 pub mod grade;

@@ -114,6 +114,7 @@ pub struct CaseFilter {
     pub reporter: Option<UserId>,
     pub assignee: Option<UserId>,
     pub case_type: Option<appvd_domain::case::CaseType>,
+    pub product: Option<appvd_domain::ids::ProductId>,
 }
 
 /// Filters of the public advisory list.
@@ -140,6 +141,35 @@ pub struct Page<T> {
 pub const MAX_PER_PAGE: u32 = 100;
 
 type CaseRow = (i64, i64, Json<Case>);
+type ReportRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Ts,
+);
+
+/// A stored report, PoC included: callers decide who may see which part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReport {
+    pub id: ReportId,
+    pub reporter: Option<UserId>,
+    pub channel: String,
+    pub title: String,
+    pub description: String,
+    pub steps: Option<String>,
+    pub affected_versions: String,
+    pub cvss_vector: Option<String>,
+    pub poc: Option<String>,
+    pub tracking_code: String,
+    pub received_at: OffsetDateTime,
+}
 
 fn grade_str(g: Grade) -> &'static str {
     g.id()
@@ -376,6 +406,7 @@ impl Store {
         let reporter = filter.reporter.map(|u| u.0);
         let assignee = filter.assignee.map(|u| u.0);
         let case_type = filter.case_type.map(|t| t.as_str());
+        let product = filter.product.map(|p| p.0);
         let states: Option<String> = filter.states.as_ref().map(|list| {
             list.iter()
                 .map(|s| s.as_str())
@@ -386,18 +417,18 @@ impl Store {
             let rows: Vec<CaseRow> = sqlx::query_as(
                 "SELECT id, version, data FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
                  AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
-                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) \
-                 ORDER BY updated_at DESC, id DESC LIMIT $7 OFFSET $8",
+                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7) \
+                 ORDER BY updated_at DESC, id DESC LIMIT $8 OFFSET $9",
             )
-            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(limit).bind(offset)
+            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(product).bind(limit).bind(offset)
             .fetch_all(pool)
             .await?;
             let (total,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
                  AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
-                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%'))",
+                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7)",
             )
-            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states)
+            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(product)
             .fetch_one(pool)
             .await?;
             Ok(Page {
@@ -553,6 +584,72 @@ impl Store {
             page,
             per_page,
         })
+    }
+
+    /// The reports of a case, oldest first (with the restricted PoC; callers decide who sees it).
+    pub async fn case_reports(&self, pk: i64) -> Result<Vec<StoredReport>, StoreError> {
+        let rows: Vec<ReportRow> = dispatch!(self, pool, _b => {
+            sqlx::query_as(
+                "SELECT id, reporter_id, channel, title, description, steps, affected_versions, cvss_vector, poc, tracking_code, received_at \
+                 FROM reports WHERE case_pk = $1 ORDER BY id",
+            )
+            .bind(pk)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|r| StoredReport {
+                id: ReportId(r.0),
+                reporter: r.1.map(UserId),
+                channel: r.2,
+                title: r.3,
+                description: r.4,
+                steps: r.5,
+                affected_versions: r.6,
+                cvss_vector: r.7,
+                poc: r.8,
+                tracking_code: r.9,
+                received_at: r.10.0,
+            })
+            .collect())
+    }
+
+    /// Cases whose internal text shares any of `tokens`, best match first (duplicate candidates).
+    pub async fn search_cases_any(
+        &self,
+        tokens: &[String],
+        limit: u32,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
+        let tokens: Vec<&String> = tokens.iter().filter(|t| !t.is_empty()).take(24).collect();
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = i64::from(limit.clamp(1, 100));
+        let rows: Vec<CaseRow> = dispatch!(self, pool, backend => {
+            match backend {
+                Backend::Sqlite => {
+                    let expr = crate::search::fts5_any("internal", &tokens);
+                    sqlx::query_as(
+                        "SELECT c.id, c.version, c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                         WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2",
+                    )
+                    .bind(&expr).bind(limit).fetch_all(pool).await?
+                }
+                Backend::Postgres => {
+                    let tsq = crate::search::tsquery_any(&tokens);
+                    sqlx::query_as(
+                        "SELECT id, version, data FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
+                         ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2",
+                    )
+                    .bind(&tsq).bind(limit).fetch_all(pool).await?
+                }
+            }
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(pk, version, Json(case))| CaseRecord { pk, version, case })
+            .collect())
     }
 
     /// Number of cases per state (for statistics and the demo check).

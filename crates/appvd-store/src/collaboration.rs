@@ -6,41 +6,7 @@ use time::OffsetDateTime;
 use crate::time_column::Ts;
 use crate::{Store, StoreError, dispatch};
 
-/// Who besides platform staff may read a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Audience {
-    /// Every member of the case: staff, the reporter, the vendor.
-    All,
-    /// Staff only (internal notes).
-    Staff,
-    /// Staff and the vendor.
-    Vendor,
-    /// Staff and the reporter.
-    Reporter,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::All => "all",
-            Audience::Staff => "staff",
-            Audience::Vendor => "vendor",
-            Audience::Reporter => "reporter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Audience::All,
-            Audience::Staff,
-            Audience::Vendor,
-            Audience::Reporter,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-    }
-}
+pub use appvd_domain::access::Audience;
 
 /// A message of a case's conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]

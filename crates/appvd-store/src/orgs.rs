@@ -337,6 +337,15 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("product", id))
     }
 
+    pub async fn list_products(&self) -> Result<Vec<Product>, StoreError> {
+        let rows: Vec<ProductRow> = dispatch!(self, pool, _b => {
+            sqlx::query_as("SELECT id, vendor_org_id, name, platform, package_id, store_url, signing_cert_sha256 FROM products ORDER BY name, id")
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(product_from).collect()
+    }
+
     pub async fn product_by_package(
         &self,
         platform: Platform,

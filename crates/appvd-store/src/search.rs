@@ -120,6 +120,24 @@ pub(crate) fn fts5_expression(column: &str, query: &Query) -> String {
     format!("{column} : ({})", terms.join(" AND "))
 }
 
+/// `'a' | 'b'` — any of the tokens, for PostgreSQL.
+pub(crate) fn tsquery_any(tokens: &[&String]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("'{}'", quote_lexeme(t)))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// `internal : ("a" OR "b")` — any of the tokens, for SQLite FTS5.
+pub(crate) fn fts5_any(column: &str, tokens: &[&String]) -> String {
+    let terms: Vec<String> = tokens
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    format!("{column} : ({})", terms.join(" OR "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,11 @@ pub mod rules {
     pub const INTERNAL: &str = "APPVD-INTERNAL";
     pub const UNAVAILABLE: &str = "APPVD-UNAVAILABLE";
     pub const CONFLICT: &str = "APPVD-CONFLICT";
+    pub const UNAUTHENTICATED: &str = "APPVD-AUTH";
+    pub const CSRF: &str = "APPVD-CSRF";
+    pub const TOO_LARGE: &str = "APPVD-TOO-LARGE";
+    pub const RATE_LIMIT: &str = "APPVD-RATE-LIMIT";
+    pub const MFA: &str = "APPVD-MFA";
 }
 
 /// A failed API request.

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use appvd_domain::policy::Policy;
-use appvd_store::Store;
+use appvd_severity::gbt::GradingTable;
+use appvd_store::{BlobStore, DirBlobStore, Store, StoreError};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
@@ -22,23 +23,84 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 mod pages;
+pub mod rate;
 mod view;
 
-/// What every handler can reach.
+/// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// How long a session lives without use.
+    pub session_ttl: time::Duration,
+    /// Mark cookies `Secure` (true behind HTTPS; false only for plain-HTTP loopback use).
+    pub secure_cookies: bool,
+    /// Largest attachment accepted, in bytes.
+    pub max_upload_bytes: usize,
+    /// Largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: time::Duration::hours(8),
+            secure_cookies: true,
+            max_upload_bytes: 10 << 20,
+            max_json_bytes: 1 << 20,
+        }
+    }
+}
+
+/// The key under which an administrator's GB/T grading table is kept in the settings.
+pub const GRADING_TABLE_SETTING: &str = "gbt30279_table";
+
+/// What every handler can reach.
+#[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub policy: Arc<Policy>,
     pub default_lang: i18n::Lang,
+    pub config: Arc<WebConfig>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub grading: Arc<GradingTable>,
+    pub limiter: Arc<rate::RateLimiter>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
-    pub fn new(store: Store, policy: Policy) -> Self {
-        Self {
+    /// The state for a store, with attachments under `data_dir/attachments` and the grading table an
+    /// administrator loaded (or the built-in provisional one).
+    pub async fn load(
+        store: Store,
+        policy: Policy,
+        data_dir: &std::path::Path,
+        config: WebConfig,
+    ) -> Result<Self, StoreError> {
+        let grading = match store.setting(GRADING_TABLE_SETTING).await? {
+            Some(text) => match GradingTable::from_toml(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = %e, "the stored grading table does not load; using the built-in provisional table");
+                    GradingTable::builtin().clone()
+                }
+            },
+            None => GradingTable::builtin().clone(),
+        };
+        Ok(Self {
             store,
             policy: Arc::new(policy),
             default_lang: i18n::Lang::ZhCn,
-        }
+            config: Arc::new(config),
+            blobs: Arc::new(DirBlobStore::new(data_dir.join("attachments"))),
+            grading: Arc::new(grading),
+            limiter: Arc::new(rate::RateLimiter::default()),
+        })
     }
 }
 
@@ -59,8 +121,12 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut app = Router::new()
         .route("/healthz", get(api::healthz))
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes(&state.config))
         .merge(pages::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::identity::authenticate,
+        ))
         .with_state(state);
     for (name, value) in security_headers {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
@@ -74,9 +140,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves `router(state)` on `listener` until the process is asked to stop.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

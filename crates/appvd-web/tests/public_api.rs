@@ -91,7 +91,15 @@ async fn app() -> (axum::Router, tempfile::TempDir) {
         case(3, "Unpublished secret flaw", CaseState::Fixing),
     ];
     store.import_cases(&cases, None, NOW).await.unwrap();
-    (router(AppState::new(store, Policy::default())), dir)
+    let state = AppState::load(
+        store,
+        Policy::default(),
+        dir.path(),
+        appvd_web::WebConfig::default(),
+    )
+    .await
+    .unwrap();
+    (router(state), dir)
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {

@@ -13,10 +13,19 @@ use crate::AppState;
 use crate::error::{ApiError, rules};
 use crate::view::{ListParams, filter_of};
 
-pub fn routes() -> Router<AppState> {
+pub mod admin;
+pub mod cases;
+pub mod json;
+pub mod session;
+
+pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
     Router::new()
         .route("/advisories", get(list_advisories))
         .route("/advisories/{case_id}", get(get_advisory))
+        .merge(session::routes())
+        .merge(admin::routes())
+        .merge(cases::routes(config.max_upload_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_json_bytes))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
