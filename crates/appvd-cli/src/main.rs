@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod admin;
 mod bench;
 mod demo;
+mod scan;
 mod serve;
 mod severity;
 mod support;
@@ -59,6 +60,10 @@ enum Command {
     Admin(admin::AdminCommand),
     /// Load the demo data set (organisations, users, products and cases in every state).
     Demo,
+    /// Scan APKs (and XAPK / APKS bundles) for security flaws.
+    Scan(scan::ScanArgs),
+    /// List the analyzer's rules.
+    Rules(scan::RulesArgs),
     /// Score a CVSS 3.x or 4.0 vector.
     Cvss(severity::CvssArgs),
     /// Grade a vulnerability by the GB/T 30279-2020 indicators.
@@ -103,6 +108,8 @@ fn main() -> ExitCode {
             Command::Db(DbCommand::Verify) => support::verify_chains(&cli.storage).await,
             Command::Admin(cmd) => admin::run(&cli.storage, cmd).await,
             Command::Demo => demo::run(&cli.storage).await,
+            Command::Scan(args) => scan::scan(&args),
+            Command::Rules(args) => scan::rules(&args),
             Command::Cvss(args) => severity::cvss(&args),
             Command::Grade(args) => severity::grade(&args),
         }

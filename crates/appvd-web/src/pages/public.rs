@@ -1,4 +1,4 @@
-//! Server-rendered pages. They work without JavaScript; every text comes from the locale files.
+//! The public pages: the advisory list with search and filters, and advisory pages.
 
 use appvd_domain::advisory::Advisory;
 use appvd_domain::case::CaseType;
@@ -8,28 +8,26 @@ use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use super::{
+    LangLink, Nav, error_page, grade_label, lang_links, pick_lang, platform_label, query_string,
+    render, with_lang_cookie,
+};
 use crate::AppState;
+use crate::auth::MaybePrincipal;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Messages};
-use crate::view::{self, ListParams, PER_PAGE, beijing_date, beijing_minute, grade_key};
+use crate::view::{self, ListParams, PER_PAGE, beijing_date, beijing_minute};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(advisory_list))
         .route("/advisories/{case_id}", get(advisory_page))
+        .route("/feed.atom", get(super::feed::atom))
         .route("/static/app.css", get(stylesheet))
-}
-
-/// One entry of the language switcher.
-struct LangLink {
-    tag: &'static str,
-    name: &'static str,
-    href: String,
-    current: bool,
 }
 
 struct SelectOption {
@@ -55,6 +53,7 @@ struct ListPage {
     t: &'static Messages,
     lang: Lang,
     lang_links: Vec<LangLink>,
+    nav: Nav,
     q: String,
     grade_options: Vec<SelectOption>,
     platform_options: Vec<SelectOption>,
@@ -73,6 +72,7 @@ struct DetailPage {
     t: &'static Messages,
     lang: Lang,
     lang_links: Vec<LangLink>,
+    nav: Nav,
     a: Advisory,
     grade_key: &'static str,
     grade_label: String,
@@ -87,125 +87,9 @@ struct DetailPage {
     event_notice: bool,
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    t: &'static Messages,
-    lang: Lang,
-    lang_links: Vec<LangLink>,
-    message: String,
-}
-
-/// The language of a request: `?lang=` first, then the `lang` cookie, then the deployment default.
-/// Returns whether the choice came from the query (and should be remembered in a cookie).
-fn pick_lang(query: Option<&str>, headers: &HeaderMap, default: Lang) -> (Lang, bool) {
-    if let Some(lang) = query.and_then(Lang::from_tag) {
-        return (lang, true);
-    }
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().strip_prefix("lang="))
-        .find_map(Lang::from_tag);
-    (from_cookie.unwrap_or(default), false)
-}
-
-fn with_lang_cookie(mut response: Response, lang: Lang, remember: bool) -> Response {
-    if remember {
-        let cookie = format!(
-            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-            lang.tag()
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    response
-}
-
-/// Percent-encodes a query-string component (RFC 3986 unreserved characters stay as they are).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn query_string(pairs: &[(&str, &str)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
-}
-
-fn lang_links(path: &str, pairs: &[(&str, &str)], current: Lang) -> Vec<LangLink> {
-    Lang::ALL
-        .iter()
-        .map(|lang| {
-            let mut all: Vec<(&str, &str)> = pairs.to_vec();
-            all.push(("lang", lang.tag()));
-            LangLink {
-                tag: lang.tag(),
-                name: lang.native_name(),
-                href: format!("{path}{}", query_string(&all)),
-                current: *lang == current,
-            }
-        })
-        .collect()
-}
-
-fn grade_label(t: &Messages, grade: Option<appvd_domain::grade::Grade>) -> (&'static str, String) {
-    match grade {
-        Some(g) => (
-            grade_key(g),
-            t.get(&format!("grade.{}", grade_key(g))).to_owned(),
-        ),
-        None => ("none", t.get("grade.none").to_owned()),
-    }
-}
-
-fn platform_label(lang: Lang, p: Platform) -> String {
-    match lang {
-        Lang::ZhCn => p.label_zh().to_owned(),
-        Lang::En => p.label_en().to_owned(),
-    }
-}
-
-fn render(template: &impl Template, status: StatusCode) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-fn error_page(lang: Lang, status: StatusCode, message: String) -> Response {
-    let page = ErrorPage {
-        t: lang.messages(),
-        lang,
-        lang_links: lang_links("/", &[], lang),
-        message,
-    };
-    render(&page, status)
-}
-
 async fn advisory_list(
     State(state): State<AppState>,
+    MaybePrincipal(p): MaybePrincipal,
     headers: HeaderMap,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Response {
@@ -292,6 +176,7 @@ async fn advisory_list(
         t,
         lang,
         lang_links: lang_links("/", &filters, lang),
+        nav: Nav::of(p.as_ref()),
         q: q.clone(),
         grade_options,
         platform_options,
@@ -311,6 +196,7 @@ async fn advisory_list(
 
 async fn advisory_page(
     State(state): State<AppState>,
+    MaybePrincipal(p): MaybePrincipal,
     headers: HeaderMap,
     Path(case_id): Path<String>,
     params: Result<Query<ListParams>, QueryRejection>,
@@ -352,6 +238,7 @@ async fn advisory_page(
         t,
         lang,
         lang_links: lang_links(&format!("/advisories/{id}"), &[], lang),
+        nav: Nav::of(p.as_ref()),
         grade_key,
         grade_label,
         platform_label: advisory
@@ -378,6 +265,6 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/app.css"),
+        include_str!("../../static/app.css"),
     )
 }

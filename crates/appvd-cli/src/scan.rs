@@ -1,0 +1,236 @@
+//! `appvd scan` and `appvd rules`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use appvd_scan::finding::Severity;
+use appvd_scan::model::AppModel;
+use appvd_scan::registry::RULES;
+use appvd_scan::report::{self, ScanFailure, ScanReport, TOOL};
+use appvd_scan::rule::Selection;
+use rayon::prelude::*;
+
+use crate::support::{fail, say};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// APK, XAPK or APKS files, or folders to search (recursively) for them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit with status 1 when a finding of this severity or worse is found (info, low, medium,
+    /// high, critical).
+    #[arg(long)]
+    fail_on: Option<Severity>,
+    /// Rules to run: ids or families, comma-separated; a leading '-' excludes (e.g. "tls,-tls.http_url").
+    #[arg(long)]
+    rules: Option<String>,
+    /// Treat all given files as the base and split APKs of one app.
+    #[arg(long)]
+    split: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Print every rule with its metadata and documentation as JSON.
+    #[arg(long, conflicts_with = "html")]
+    json: bool,
+    /// Print the rule reference as a self-contained HTML page.
+    #[arg(long)]
+    html: bool,
+}
+
+/// Exit status when an input could not be scanned.
+const SCAN_FAILED: u8 = 2;
+/// Exit status when `--fail-on` was reached.
+const FINDINGS: u8 = 1;
+
+fn is_app_file(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["apk", "xapk", "apks"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+/// Files named on the command line, and app files found under named folders, sorted.
+fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut stack = vec![path.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir)
+                    .with_context(|| format!("cannot list {}", dir.display()))?
+                {
+                    let p = entry?.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if is_app_file(&p) {
+                        found.push(p);
+                    }
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let selection = match &args.rules {
+        Some(spec) => match Selection::parse(spec, &RULES) {
+            Ok(s) => s,
+            Err(e) => {
+                fail(&e.to_string());
+                return Ok(ExitCode::from(SCAN_FAILED));
+            }
+        },
+        None => Selection::all(),
+    };
+    let inputs = collect_inputs(&args.paths)?;
+    if inputs.is_empty() {
+        fail("no APK, XAPK or APKS file found in the given paths");
+        return Ok(ExitCode::from(SCAN_FAILED));
+    }
+
+    let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+
+    let mut report = ScanReport {
+        tool: TOOL,
+        apps: Vec::new(),
+        failures: Vec::new(),
+    };
+    if args.split {
+        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        match AppModel::open_split_set(&refs) {
+            Ok(app) => report.apps.push(appvd_scan::scan(&app, &selection)),
+            Err(e) => report.failures.push(ScanFailure {
+                path: refs
+                    .first()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                error: e.to_string(),
+            }),
+        }
+    } else {
+        let results: Vec<_> = inputs
+            .par_iter()
+            .map(|path| {
+                let result = appvd_scan::scan_file(path, &selection);
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                    bar.set_message(
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
+                }
+                (path, result)
+            })
+            .collect();
+        for (path, result) in results {
+            match result {
+                Ok(app) => report.apps.push(app),
+                Err(e) => report.failures.push(ScanFailure {
+                    path: path.display().to_string(),
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    let rendered = match args.format {
+        Format::Text => report::text::render(&report),
+        Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Html => report::html::render(&report),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => say(rendered.trim_end()),
+    }
+    for failure in &report.failures {
+        fail(&format!(
+            "could not scan {}: {}",
+            failure.path, failure.error
+        ));
+    }
+    if !report.failures.is_empty() {
+        return Ok(ExitCode::from(SCAN_FAILED));
+    }
+    let reached = args.fail_on.is_some_and(|threshold| {
+        report
+            .apps
+            .iter()
+            .any(|a| a.worst().is_some_and(|w| w >= threshold))
+    });
+    Ok(if reached {
+        ExitCode::from(FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn rules(args: &RulesArgs) -> anyhow::Result<ExitCode> {
+    if args.html {
+        say(report::html::rules_reference().trim_end());
+    } else if args.json {
+        let list: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "title": r.title,
+                    "severity": r.severity,
+                    "masvs": r.masvs,
+                    "cwe": r.cwe,
+                    "docs": { "what": r.docs.what, "why": r.docs.why, "fix": r.docs.fix, "references": r.docs.references },
+                })
+            })
+            .collect();
+        say(&serde_json::to_string_pretty(&list)?);
+    } else {
+        for r in RULES.iter() {
+            say(&format!(
+                "{:<36} {:<8} {:<20} CWE-{:<5} {}",
+                r.id,
+                r.severity.as_str(),
+                r.masvs,
+                r.cwe,
+                r.title
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

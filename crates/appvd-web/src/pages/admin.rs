@@ -1,0 +1,381 @@
+//! The administrator's page: organisations (with security contacts), users and products.
+
+use std::collections::BTreeMap;
+
+use appvd_domain::ids::OrgId;
+use appvd_domain::org::{Jurisdiction, NewOrganisation, OrgKind};
+use appvd_domain::product::{NewProduct, Platform};
+use appvd_domain::user::{Role, Roles, validate_login, validate_password};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use super::{LangLink, Nav, error_page_for, lang_links, pick_lang, render, see_other};
+use crate::AppState;
+use crate::auth::{MaybePrincipal, Principal, hash_password};
+use crate::error::{ApiError, rules};
+use crate::i18n::{Lang, Messages};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin_page))
+        .route("/admin/orgs", post(create_org))
+        .route("/admin/users", post(create_user))
+        .route("/admin/products", post(create_product))
+}
+
+struct OrgRow {
+    id: i64,
+    name: String,
+    kind: String,
+    jurisdiction: String,
+    contacts: String,
+}
+
+struct UserRow {
+    id: i64,
+    login: String,
+    roles: String,
+    org: String,
+    mfa: &'static str,
+    poc: &'static str,
+    disabled: &'static str,
+}
+
+struct ProductRow {
+    id: i64,
+    name: String,
+    platform: String,
+    package: String,
+    vendor: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    t: &'static Messages,
+    lang: Lang,
+    lang_links: Vec<LangLink>,
+    nav: Nav,
+    error: Option<String>,
+    notice: Option<String>,
+    orgs: Vec<OrgRow>,
+    users: Vec<UserRow>,
+    products: Vec<ProductRow>,
+    platforms: Vec<&'static str>,
+}
+
+#[allow(clippy::result_large_err, reason = "the response is returned at once; boxing it buys nothing")]
+fn admin_only(p: Option<Principal>) -> Result<Principal, Response> {
+    match p {
+        None => Err(see_other("/login")),
+        Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
+        Some(p) if !p.user.roles.contains(Role::Admin) => Err(error_page_for(
+            Some(&p),
+            Lang::ZhCn,
+            StatusCode::FORBIDDEN,
+            "APPVD-ROLE".into(),
+        )),
+        Some(p) => Ok(p),
+    }
+}
+
+async fn show(
+    state: &AppState,
+    p: &Principal,
+    lang: Lang,
+    error: Option<String>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let loaded = async {
+        Ok::<_, ApiError>((
+            state.store.list_orgs().await?,
+            state.store.list_users().await?,
+            state.store.list_products().await?,
+        ))
+    };
+    let (orgs, users, products) = match loaded.await {
+        Ok(x) => x,
+        Err(e) => return error_page_for(Some(p), lang, e.status, e.message),
+    };
+    let org_name = |id: OrgId| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let yes = |b: bool| if b { "✓" } else { "" };
+    let page = AdminPage {
+        t: lang.messages(),
+        lang,
+        lang_links: lang_links("/admin", &[], lang),
+        nav: Nav::of(Some(p)),
+        error,
+        notice,
+        users: users
+            .iter()
+            .map(|u| UserRow {
+                id: u.id.0,
+                login: u.login.clone(),
+                roles: u.roles.to_list(),
+                org: u.org.map(org_name).unwrap_or_default(),
+                mfa: yes(u.mfa_enabled),
+                poc: yes(u.poc_access),
+                disabled: yes(u.disabled),
+            })
+            .collect(),
+        products: products
+            .iter()
+            .map(|pr| ProductRow {
+                id: pr.id.0,
+                name: pr.name.clone(),
+                platform: pr.platform.to_string(),
+                package: pr.package_id.clone(),
+                vendor: org_name(pr.vendor_org),
+            })
+            .collect(),
+        orgs: orgs
+            .iter()
+            .map(|o| OrgRow {
+                id: o.id.0,
+                name: o.name.clone(),
+                kind: o.kind.to_string(),
+                jurisdiction: o.jurisdiction.to_string(),
+                contacts: o
+                    .security_contacts
+                    .iter()
+                    .map(|c| format!("{}{}", c.email, if c.verified { " ✓" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        platforms: Platform::ALL.iter().map(|p| p.as_str()).collect(),
+    };
+    render(&page, status)
+}
+
+fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
+    pick_lang(None, headers, state.default_lang).0
+}
+
+async fn admin_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+) -> Response {
+    let p = match admin_only(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    show(
+        &state,
+        &p,
+        lang_of(&state, &headers),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn finish(
+    state: &AppState,
+    p: &Principal,
+    lang: Lang,
+    result: Result<String, ApiError>,
+) -> Response {
+    match result {
+        Ok(_) => see_other("/admin"),
+        Err(e) => {
+            show(
+                state,
+                p,
+                lang,
+                Some(format!("{} — {}", e.rule, e.message)),
+                None,
+                e.status,
+            )
+            .await
+        }
+    }
+}
+
+fn field<'a>(f: &'a BTreeMap<String, String>, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("")
+}
+
+async fn create_org(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let p = match admin_only(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = async {
+        let kind: OrgKind = field(&f, "kind").parse()?;
+        let jurisdiction: Jurisdiction = field(&f, "jurisdiction").parse()?;
+        let contact =
+            Some(field(&f, "security_contact").to_owned()).filter(|c| !c.trim().is_empty());
+        let org = NewOrganisation {
+            name: field(&f, "name").to_owned(),
+            kind,
+            jurisdiction,
+            security_contact: contact,
+        }
+        .validate()?;
+        let now = time::OffsetDateTime::now_utc();
+        let created = state.store.create_org(&org, now).await?;
+        if field(&f, "verified") == "true"
+            && let Some(email) = &org.security_contact
+        {
+            state
+                .store
+                .set_security_contact(created.id, email, true, now)
+                .await?;
+        }
+        state
+            .store
+            .audit(
+                now,
+                Some(p.user.id),
+                "org_created",
+                &format!("org:{}", created.id),
+                "{}",
+            )
+            .await?;
+        Ok(created.name)
+    };
+    finish(&state, &p, lang_of(&state, &headers), result.await).await
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let p = match admin_only(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = async {
+        let login = validate_login(field(&f, "login"))?;
+        let password = field(&f, "password").to_owned();
+        validate_password(&password)?;
+        let roles = Roles::parse_list(field(&f, "roles"))?;
+        let org = match field(&f, "org_id").trim() {
+            "" => None,
+            id => Some(
+                state
+                    .store
+                    .org(OrgId(id.parse().map_err(|_| {
+                        ApiError::bad_request("org_id must be a number")
+                    })?))
+                    .await?,
+            ),
+        };
+        if (roles.contains(Role::VendorMember) || roles.contains(Role::VendorAdmin))
+            && org.is_none()
+        {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                rules::INPUT,
+                "org_id: vendor roles need the vendor's organisation",
+            ));
+        }
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    rules::INTERNAL,
+                    "hashing failed",
+                )
+            })?
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    rules::INTERNAL,
+                    "hashing failed",
+                )
+            })?;
+        let now = time::OffsetDateTime::now_utc();
+        let user = appvd_store::NewUser {
+            display_name: login.clone(),
+            login,
+            password_hash: hash,
+            roles,
+            jurisdiction: org
+                .as_ref()
+                .map(|o| o.jurisdiction)
+                .unwrap_or(Jurisdiction::Domestic),
+            org: org.map(|o| o.id),
+        };
+        let created = state.store.create_user(&user, now).await?;
+        if field(&f, "poc_access") == "true" {
+            state.store.set_poc_access(created.id, true).await?;
+        }
+        state
+            .store
+            .audit(
+                now,
+                Some(p.user.id),
+                "user_created",
+                &format!("user:{}", created.id),
+                "{}",
+            )
+            .await?;
+        Ok(created.login)
+    };
+    finish(&state, &p, lang_of(&state, &headers), result.await).await
+}
+
+async fn create_product(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let p = match admin_only(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let result = async {
+        let vendor_id: i64 = field(&f, "vendor_org_id")
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::bad_request("vendor_org_id must be a number"))?;
+        let vendor = state.store.org(OrgId(vendor_id)).await?;
+        let platform: Platform = field(&f, "platform").parse()?;
+        let product = NewProduct {
+            vendor_org: vendor.id,
+            name: field(&f, "name").to_owned(),
+            platform,
+            package_id: field(&f, "package_id").to_owned(),
+            store_url: None,
+            signing_cert_sha256: None,
+        }
+        .validate()?;
+        let now = time::OffsetDateTime::now_utc();
+        let created = state.store.create_product(&product, now).await?;
+        state
+            .store
+            .audit(
+                now,
+                Some(p.user.id),
+                "product_created",
+                &format!("product:{}", created.id),
+                "{}",
+            )
+            .await?;
+        Ok(created.name)
+    };
+    finish(&state, &p, lang_of(&state, &headers), result.await).await
+}
