@@ -68,7 +68,10 @@ struct AdminPage {
     platforms: Vec<&'static str>,
 }
 
-#[allow(clippy::result_large_err, reason = "the response is returned at once; boxing it buys nothing")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the response is returned at once; boxing it buys nothing"
+)]
 fn admin_only(p: Option<Principal>) -> Result<Principal, Response> {
     match p {
         None => Err(see_other("/login")),

@@ -52,7 +52,10 @@ fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
 
 /// Pages that need a login send the visitor to the login page; staff without their second factor
 /// go to the enrolment page.
-#[allow(clippy::result_large_err, reason = "the response is returned at once; boxing it buys nothing")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the response is returned at once; boxing it buys nothing"
+)]
 fn signed_in(p: Option<Principal>) -> Result<Principal, Response> {
     match p {
         None => Err(see_other("/login")),
