@@ -209,7 +209,10 @@ fn http_get(addr: &str, path: &str) -> String {
 }
 
 fn fixture(rule: &str, kind: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../appvd-scan/tests/fixtures/rules").join(rule).join(format!("{kind}.apk"))
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../appvd-scan/tests/fixtures/rules")
+        .join(rule)
+        .join(format!("{kind}.apk"))
 }
 
 #[test]
@@ -217,29 +220,58 @@ fn scan_reports_json_and_sets_exit_codes() {
     let dir = tempfile::tempdir().unwrap();
     let positive = fixture("manifest.debuggable", "positive");
     let negative = fixture("manifest.debuggable", "negative");
-    let out = run(appvd(dir.path()).args(["scan", "--format", "json", "--rules", "manifest.debuggable"]).arg(&positive).arg(&negative));
+    let out = run(appvd(dir.path())
+        .args(["scan", "--format", "json", "--rules", "manifest.debuggable"])
+        .arg(&positive)
+        .arg(&negative));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["tool"]["name"], "appvd");
     let apps = v["apps"].as_array().unwrap();
     assert_eq!(apps.len(), 2);
-    let findings: Vec<usize> = apps.iter().map(|a| a["findings"].as_array().unwrap().len()).collect();
+    let findings: Vec<usize> = apps
+        .iter()
+        .map(|a| a["findings"].as_array().unwrap().len())
+        .collect();
     assert_eq!(findings.iter().sum::<usize>(), 1);
-    let app = apps.iter().find(|a| !a["findings"].as_array().unwrap().is_empty()).unwrap();
+    let app = apps
+        .iter()
+        .find(|a| !a["findings"].as_array().unwrap().is_empty())
+        .unwrap();
     assert_eq!(app["package"], "com.appvd.fixture");
     let f = &app["findings"][0];
-    for key in ["rule", "severity", "title", "masvs", "cwe", "evidence", "fingerprint"] {
+    for key in [
+        "rule",
+        "severity",
+        "title",
+        "masvs",
+        "cwe",
+        "evidence",
+        "fingerprint",
+    ] {
         assert!(!f[key].is_null(), "{key}");
     }
     for key in ["file", "component", "class", "method"] {
         assert!(f["location"].get(key).is_some(), "location.{key}");
     }
 
-    let out = run(appvd(dir.path()).args(["scan", "--fail-on", "high"]).arg(&positive));
+    let out = run(appvd(dir.path())
+        .args(["scan", "--fail-on", "high"])
+        .arg(&positive));
     assert_eq!(out.status.code(), Some(1), "a high finding fails the build");
-    let out = run(appvd(dir.path()).args(["scan", "--fail-on", "critical", "--rules", "manifest.debuggable"]).arg(&positive));
+    let out = run(appvd(dir.path())
+        .args([
+            "scan",
+            "--fail-on",
+            "critical",
+            "--rules",
+            "manifest.debuggable",
+        ])
+        .arg(&positive));
     assert_eq!(out.status.code(), Some(0));
-    let out = run(appvd(dir.path()).args(["scan", "--rules", "nonsense.rule"]).arg(&positive));
+    let out = run(appvd(dir.path())
+        .args(["scan", "--rules", "nonsense.rule"])
+        .arg(&positive));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("nonsense.rule"));
     let missing = dir.path().join("missing.apk");
@@ -248,7 +280,11 @@ fn scan_reports_json_and_sets_exit_codes() {
     let garbage = dir.path().join("garbage.apk");
     std::fs::write(&garbage, b"not a zip at all").unwrap();
     let out = run(appvd(dir.path()).arg("scan").arg(&garbage));
-    assert_eq!(out.status.code(), Some(2), "an unreadable app is reported, not a crash");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable app is reported, not a crash"
+    );
     assert!(text(&out.stderr).contains("garbage.apk"));
 }
 
@@ -256,15 +292,26 @@ fn scan_reports_json_and_sets_exit_codes() {
 fn scan_writes_sarif_and_html_files() {
     let dir = tempfile::tempdir().unwrap();
     let sarif = dir.path().join("out.sarif");
-    let out = run(appvd(dir.path()).args(["scan", "--format", "sarif", "--output"]).arg(&sarif).arg(fixture("manifest.debuggable", "positive")));
+    let out = run(appvd(dir.path())
+        .args(["scan", "--format", "sarif", "--output"])
+        .arg(&sarif)
+        .arg(fixture("manifest.debuggable", "positive")));
     assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(v["version"], "2.1.0");
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
     let html = dir.path().join("out.html");
-    let out = run(appvd(dir.path()).args(["scan", "--format", "html", "-o"]).arg(&html).arg(fixture("manifest.debuggable", "positive")));
+    let out = run(appvd(dir.path())
+        .args(["scan", "--format", "html", "-o"])
+        .arg(&html)
+        .arg(fixture("manifest.debuggable", "positive")));
     assert!(out.status.success());
-    assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!doctype html>"));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!doctype html>")
+    );
 }
 
 #[test]
