@@ -20,6 +20,7 @@ use crate::error::{ApiError, rules};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(login).delete(logout))
+        .route("/register", post(register))
         .route("/me", get(me))
         .route("/me/mfa", post(mfa_begin))
         .route("/me/mfa/confirm", post(mfa_confirm))
@@ -242,6 +243,111 @@ async fn login(
     )
     .await?;
     let mut response = Json(me).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// The version of the reporter terms a registration accepts (REG-9.9: reporters commit to the same
+/// disclosure limits; the acceptance is kept with its version and time).
+pub const TERMS_VERSION: &str = "2026-11";
+
+/// Registrations allowed per address per hour.
+const REGISTER_LIMIT_PER_ADDRESS: u32 = 10;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub login: String,
+    pub password: String,
+    pub display_name: Option<String>,
+    pub jurisdiction: appvd_domain::org::Jurisdiction,
+    /// Must be true: the reporter accepts the disclosure terms.
+    pub accept_terms: bool,
+}
+
+/// Creates a reporter account and logs it in. Shared by the API and the registration page.
+pub(crate) async fn register_reporter(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    req: RegisterRequest,
+) -> Result<(Me, HeaderValue), ApiError> {
+    if !req.accept_terms {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rules::INPUT,
+            "accept_terms: registration needs the reporter terms accepted",
+        ));
+    }
+    let login = appvd_domain::user::validate_login(&req.login)?;
+    appvd_domain::user::validate_password(&req.password)?;
+    let display_name =
+        appvd_domain::text::optional_text("display_name", req.display_name.as_deref(), 100)?
+            .unwrap_or_else(|| login.clone());
+    if let Err(wait) = state.limiter.hit(
+        &format!("register:{}", client_key(peer)),
+        REGISTER_LIMIT_PER_ADDRESS,
+        StdDuration::from_secs(3600),
+    ) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            rules::RATE_LIMIT,
+            format!(
+                "too many registrations; try again in {} minutes",
+                wait.as_secs().div_ceil(60)
+            ),
+        ));
+    }
+    let password = req.password.clone();
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                rules::INTERNAL,
+                "hashing failed",
+            )
+        })?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                rules::INTERNAL,
+                "hashing failed",
+            )
+        })?;
+    let now = OffsetDateTime::now_utc();
+    let user = appvd_store::NewUser {
+        login: login.clone(),
+        display_name,
+        password_hash: hash,
+        roles: appvd_domain::user::Roles::of(&[appvd_domain::user::Role::Reporter]),
+        org: None,
+        jurisdiction: req.jurisdiction,
+    };
+    let created = state.store.create_user(&user, now).await?;
+    let detail = serde_json::json!({ "terms_version": TERMS_VERSION }).to_string();
+    state
+        .store
+        .audit(
+            now,
+            Some(created.id),
+            "terms_accepted",
+            &format!("user:{}", created.id),
+            &detail,
+        )
+        .await?;
+    start_session(state, headers, peer, None, &login, &req.password, None).await
+}
+
+/// `POST /api/v1/register`: a researcher creates a reporter account (and is logged in).
+async fn register(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let (me, cookie) = register_reporter(&state, &headers, peer, req).await?;
+    let mut response = (StatusCode::CREATED, Json(me)).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
 }

@@ -12,11 +12,13 @@ use super::{LangLink, Nav, lang_links, pick_lang, render, see_other};
 use crate::AppState;
 use crate::auth::identity::Peer;
 use crate::auth::{MaybePrincipal, totp};
+
 use crate::i18n::{Lang, Messages};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_submit))
+        .route("/register", get(register_page).post(register_submit))
         .route("/logout", post(logout))
         .route("/me/mfa", get(mfa_page).post(mfa_submit))
 }
@@ -229,5 +231,87 @@ async fn mfa_submit(
     match done.await {
         Ok(()) => see_other("/cases"),
         Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    t: &'static Messages,
+    lang: Lang,
+    lang_links: Vec<LangLink>,
+    nav: Nav,
+    login: String,
+    display_name: String,
+    error: Option<String>,
+}
+
+async fn register_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+) -> Response {
+    let lang = lang_of(&state, &headers);
+    let page = RegisterPage {
+        t: lang.messages(),
+        lang,
+        lang_links: lang_links("/register", &[], lang),
+        nav: Nav::of(p.as_ref()),
+        login: String::new(),
+        display_name: String::new(),
+        error: None,
+    };
+    render(&page, StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+struct RegisterForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    jurisdiction: String,
+    #[serde(default)]
+    accept_terms: String,
+}
+
+async fn register_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    MaybePrincipal(p): MaybePrincipal,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    let lang = lang_of(&state, &headers);
+    let jurisdiction = form
+        .jurisdiction
+        .parse()
+        .unwrap_or(appvd_domain::org::Jurisdiction::Domestic);
+    let req = crate::api::session::RegisterRequest {
+        login: form.login.clone(),
+        password: form.password,
+        display_name: Some(form.display_name.clone()).filter(|s| !s.trim().is_empty()),
+        jurisdiction,
+        accept_terms: form.accept_terms == "true",
+    };
+    match crate::api::session::register_reporter(&state, &headers, peer, req).await {
+        Ok((_, cookie)) => {
+            let mut r = see_other("/report");
+            r.headers_mut().insert(header::SET_COOKIE, cookie);
+            r
+        }
+        Err(e) => {
+            let page = RegisterPage {
+                t: lang.messages(),
+                lang,
+                lang_links: lang_links("/register", &[], lang),
+                nav: Nav::of(p.as_ref()),
+                login: form.login.chars().take(64).collect(),
+                display_name: form.display_name.chars().take(100).collect(),
+                error: Some(format!("{} ({})", e.message, e.rule)),
+            };
+            render(&page, e.status)
+        }
     }
 }

@@ -212,3 +212,78 @@ impl Client {
 pub fn rule(v: &Value) -> &str {
     v["error"]["rule"].as_str().unwrap_or("")
 }
+
+impl Client {
+    /// GETs a page; returns the status, the Location header and the HTML. Picks up the page's CSRF
+    /// token as a browser form would carry it.
+    pub async fn page(&mut self, uri: &str) -> (StatusCode, Option<String>, String) {
+        let req = self.request(Method::GET, uri).body(Body::empty()).unwrap();
+        let (status, headers, body) = self.raw(req).await;
+        let html = String::from_utf8(body).unwrap_or_default();
+        if let Some(token) = csrf_in(&html) {
+            self.csrf = Some(token);
+        }
+        (
+            status,
+            headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            html,
+        )
+    }
+
+    /// POSTs a urlencoded form with the page's CSRF token, as a browser does (no header).
+    pub async fn form(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Option<String>, String) {
+        let mut pairs: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
+        if let Some(t) = &self.csrf {
+            pairs.push(format!("csrf_token={}", urlencode(t)));
+        }
+        let saved = self.csrf.take();
+        let req = self
+            .request(Method::POST, uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(pairs.join("&")))
+            .unwrap();
+        self.csrf = saved;
+        let (status, headers, body) = self.raw(req).await;
+        let html = String::from_utf8(body).unwrap_or_default();
+        if let Some(token) = csrf_in(&html) {
+            self.csrf = Some(token);
+        }
+        (
+            status,
+            headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            html,
+        )
+    }
+}
+
+fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned()).filter(|t| !t.is_empty())
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
