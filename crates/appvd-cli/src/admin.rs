@@ -38,6 +38,24 @@ pub enum AdminCommand {
         /// The table file (same format as the built-in provisional table).
         file: std::path::PathBuf,
     },
+    /// Register a product (an app or SDK) of a vendor or operator organisation.
+    CreateProduct {
+        #[arg(long)]
+        vendor_org_id: i64,
+        #[arg(long)]
+        name: String,
+        /// android, ios, harmonyos, mini_program, official_account, h5 or sdk.
+        #[arg(long)]
+        platform: appvd_domain::product::Platform,
+        /// Package / bundle id.
+        #[arg(long)]
+        package_id: String,
+        #[arg(long)]
+        store_url: Option<String>,
+        /// SHA-256 of the signing certificate (hex, colons allowed).
+        #[arg(long)]
+        signing_cert_sha256: Option<String>,
+    },
     /// Create a user; the password is read from standard input (one line).
     CreateUser {
         #[arg(long)]
@@ -87,6 +105,31 @@ pub async fn run(storage: &StorageArgs, cmd: AdminCommand) -> anyhow::Result<Exi
                 "grading table {} version {} loaded; restart the servers to use it",
                 table.label().id,
                 table.label().version
+            ));
+        }
+        AdminCommand::CreateProduct {
+            vendor_org_id,
+            name,
+            platform,
+            package_id,
+            store_url,
+            signing_cert_sha256,
+        } => {
+            let store = open_store(storage).await?;
+            let vendor = store.org(OrgId(vendor_org_id)).await?;
+            let product = appvd_domain::product::NewProduct {
+                vendor_org: vendor.id,
+                name,
+                platform,
+                package_id,
+                store_url,
+                signing_cert_sha256,
+            }
+            .validate()?;
+            let created = store.create_product(&product, now).await?;
+            say(&format!(
+                "created product {} ({} {})",
+                created.id, created.platform, created.package_id
             ));
         }
         AdminCommand::CreateOrg {
