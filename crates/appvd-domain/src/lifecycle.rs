@@ -252,6 +252,81 @@ pub fn actions_from(state: CaseState) -> impl Iterator<Item = ActionName> {
         .map(|r| r.action)
 }
 
+/// The kind of value an action's input field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// One line of text.
+    Line,
+    /// Free text.
+    Text,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A case id.
+    CaseId,
+    /// One of the vendor statuses a vendor may set (`affected`, `not_affected`,
+    /// `under_investigation`).
+    VendorStatus,
+}
+
+/// One input field of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Input {
+    pub name: &'static str,
+    pub kind: InputKind,
+    pub required: bool,
+}
+
+const fn input(name: &'static str, kind: InputKind, required: bool) -> Input {
+    Input {
+        name,
+        kind,
+        required,
+    }
+}
+
+const QUESTION: &[Input] = &[input("question", InputKind::Text, true)];
+const ANSWER: &[Input] = &[input("answer", InputKind::Text, true)];
+const REASON: &[Input] = &[input("reason", InputKind::Text, true)];
+const DUPLICATE: &[Input] = &[input("duplicate_of", InputKind::CaseId, true)];
+const VENDOR_STATUS: &[Input] = &[
+    input("status", InputKind::VendorStatus, true),
+    input("statement", InputKind::Text, false),
+];
+const FIXED: &[Input] = &[
+    input("fixed_versions", InputKind::Line, true),
+    input("released_on", InputKind::Date, true),
+    input("user_notice", InputKind::Text, true),
+];
+const EVIDENCE: &[Input] = &[input("evidence", InputKind::Text, true)];
+const NATIONAL_REPORT: &[Input] = &[
+    input("submitted_on", InputKind::Date, true),
+    input("reference", InputKind::Line, true),
+];
+
+/// The fields each action takes besides its name — what the API documents and the pages ask for.
+pub fn inputs(action: ActionName) -> &'static [Input] {
+    match action {
+        ActionName::RequestInfo => QUESTION,
+        ActionName::SupplyInfo => ANSWER,
+        ActionName::Reject
+        | ActionName::Reopen
+        | ActionName::RejectPublication
+        | ActionName::Withdraw
+        | ActionName::CloseUnpublished => REASON,
+        ActionName::MarkDuplicate => DUPLICATE,
+        ActionName::SetVendorStatus => VENDOR_STATUS,
+        ActionName::MarkFixed => FIXED,
+        ActionName::VerifyFix => EVIDENCE,
+        ActionName::RecordNationalReport => NATIONAL_REPORT,
+        ActionName::Accept
+        | ActionName::Verify
+        | ActionName::NotifyVendor
+        | ActionName::Acknowledge
+        | ActionName::RequestPublication
+        | ActionName::ApprovePublication => &[],
+    }
+}
+
 /// An action with its input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -813,6 +888,29 @@ mod tests {
             ActionName::RejectPublication => Action::RejectPublication { reason: reason() },
             ActionName::Withdraw => Action::Withdraw { reason: reason() },
             ActionName::CloseUnpublished => Action::CloseUnpublished { reason: reason() },
+        }
+    }
+
+    #[test]
+    fn declared_inputs_deserialize_into_the_action() {
+        for name in ActionName::ALL {
+            let mut object = serde_json::Map::new();
+            object.insert(
+                "action".into(),
+                serde_json::Value::String(name.as_str().into()),
+            );
+            for i in inputs(*name).iter().filter(|i| i.required) {
+                let value = match i.kind {
+                    InputKind::Date => "2026-11-01",
+                    InputKind::CaseId => "APPVD-2026-00001",
+                    InputKind::VendorStatus => "affected",
+                    InputKind::Line | InputKind::Text => "text",
+                };
+                object.insert(i.name.into(), serde_json::Value::String(value.into()));
+            }
+            let action: Action = serde_json::from_value(serde_json::Value::Object(object))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(action.name(), *name);
         }
     }
 

@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The HTTP interface of appvd: the JSON API under `/api/v1` and the server-rendered pages.
 //!
 //! [`router`] builds the whole axum application from an [`AppState`] (the store and the policy);

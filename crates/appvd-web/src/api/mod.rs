@@ -16,12 +16,14 @@ use crate::view::{ListParams, filter_of};
 pub mod admin;
 pub mod cases;
 pub mod json;
+pub mod openapi;
 pub mod session;
 
 pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
     Router::new()
         .route("/advisories", get(list_advisories))
         .route("/advisories/{case_id}", get(get_advisory))
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .merge(session::routes())
         .merge(admin::routes())
         .merge(cases::routes(config.max_upload_bytes))

@@ -8,7 +8,7 @@ use appvd_domain::access::Audience;
 use appvd_domain::case::{CaseState, CaseType};
 use appvd_domain::deadline::ClockStatus;
 use appvd_domain::edit::CaseEdit;
-use appvd_domain::lifecycle::{Action, ActionName};
+use appvd_domain::lifecycle::{self, Action, ActionName, InputKind};
 use appvd_domain::receipt::Channel;
 use askama::Template;
 use axum::Router;
@@ -429,48 +429,32 @@ fn field(t: &Messages, name: &'static str, kind: &'static str, required: bool) -
     }
 }
 
-/// The inputs each action's form asks for; the names are the API's field names.
+/// The inputs each action's form asks for: the domain's declaration of the action's fields, so the
+/// page, the API and its OpenAPI description agree.
 fn action_fields(t: &Messages, a: ActionName) -> Vec<Field> {
-    match a {
-        ActionName::RequestInfo => vec![field(t, "question", "textarea", true)],
-        ActionName::SupplyInfo => vec![field(t, "answer", "textarea", true)],
-        ActionName::Reject
-        | ActionName::Reopen
-        | ActionName::RejectPublication
-        | ActionName::Withdraw
-        | ActionName::CloseUnpublished => {
-            vec![field(t, "reason", "textarea", true)]
-        }
-        ActionName::MarkDuplicate => vec![field(t, "duplicate_of", "text", true)],
-        ActionName::SetVendorStatus => {
-            let mut status = field(t, "status", "select", true);
-            status.options = ["affected", "not_affected", "under_investigation"]
-                .into_iter()
-                .map(|s| Opt {
-                    value: s.to_owned(),
-                    label: t.get(&format!("vendor_status.{s}")).to_owned(),
-                    selected: false,
-                })
-                .collect();
-            vec![status, field(t, "statement", "textarea", false)]
-        }
-        ActionName::MarkFixed => vec![
-            field(t, "fixed_versions", "text", true),
-            field(t, "released_on", "date", true),
-            field(t, "user_notice", "textarea", true),
-        ],
-        ActionName::VerifyFix => vec![field(t, "evidence", "textarea", true)],
-        ActionName::RecordNationalReport => vec![
-            field(t, "submitted_on", "date", true),
-            field(t, "reference", "text", true),
-        ],
-        ActionName::Accept
-        | ActionName::Verify
-        | ActionName::NotifyVendor
-        | ActionName::Acknowledge
-        | ActionName::RequestPublication
-        | ActionName::ApprovePublication => Vec::new(),
-    }
+    lifecycle::inputs(a)
+        .iter()
+        .map(|i| {
+            let kind = match i.kind {
+                InputKind::Line | InputKind::CaseId => "text",
+                InputKind::Text => "textarea",
+                InputKind::Date => "date",
+                InputKind::VendorStatus => "select",
+            };
+            let mut f = field(t, i.name, kind, i.required);
+            if i.kind == InputKind::VendorStatus {
+                f.options = ["affected", "not_affected", "under_investigation"]
+                    .into_iter()
+                    .map(|s| Opt {
+                        value: s.to_owned(),
+                        label: t.get(&format!("vendor_status.{s}")).to_owned(),
+                        selected: false,
+                    })
+                    .collect();
+            }
+            f
+        })
+        .collect()
 }
 
 fn clock_view(t: &Messages, key: &'static str, clock: &appvd_domain::deadline::Clock) -> ClockView {
