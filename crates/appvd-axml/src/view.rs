@@ -77,9 +77,10 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// The `android:` attribute with resource id `id`. Like Android, the id decides; an
-    /// attribute without a resource id but with the right name is used only when no attribute
-    /// carries the id, and that fallback is recorded (the platform would not see it).
+    /// The `android:` attribute with resource id `id`. Like Android, the id decides: an attribute
+    /// with the right name but no resource id is invisible to the platform's package parser, so it
+    /// is not used either (a decoy `exported="true"` must not make a component look exported); its
+    /// presence is recorded as an anomaly.
     pub(crate) fn android<'e>(&mut self, element: &'e Element, id: u32) -> Option<&'e Attribute> {
         let by_id = element.attribute_by_id(id);
         let name = android_attrs::name_of(id);
@@ -93,7 +94,7 @@ impl<'t> Reader<'t> {
         match (by_id, by_name) {
             (Some(found), None) => Some(found),
             (Some(found), Some(_)) if !first_time => Some(found),
-            (None, Some(shadow)) if !first_time => Some(shadow),
+            (None, Some(_)) if !first_time => None,
             (Some(found), Some(shadow)) => {
                 let budget = &mut self.budget;
                 let mut resolve = |value: &Value| match self.table {
@@ -116,11 +117,12 @@ impl<'t> Reader<'t> {
                 let name = name.unwrap_or_default();
                 self.anomalies.add(AnomalyKind::AttributeFoundByName, Some(element.offset as usize), || {
                     format!(
-                        "<{}> line {}: android:{name} has no resource id; read by name, but Android would ignore it",
+                        "<{}> line {}: android:{name} has no resource id, so Android ignores it (and so does this view)",
                         element.name, element.line
                     )
                 });
-                Some(shadow)
+                let _ = shadow;
+                None
             }
             (None, None) => None,
         }

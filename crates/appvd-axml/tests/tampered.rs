@@ -96,11 +96,9 @@ fn decoy_attributes_without_ids_do_not_override_the_real_ones() {
         .components()
         .find(|c| c.raw_name.as_deref() == Some(".HiddenService"))
         .expect("service");
-    // The name-only attribute is used as a fallback (and reported: Android would not see it).
-    assert_eq!(
-        (hidden.exported, hidden.export_reason),
-        (Some(true), ExportReason::Explicit)
-    );
+    // The name-only attribute is ignored, as Android ignores it (and reported).
+    assert_eq!(hidden.exported, None);
+    assert_ne!(hidden.export_reason, ExportReason::Explicit);
 }
 
 #[test]
