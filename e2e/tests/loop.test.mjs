@@ -72,6 +72,8 @@ for (const lang of ['zh-CN', 'en']) {
       await rita.fill('#title', lang === 'en' ? 'Exported provider leaks chat history' : '导出的内容提供器泄露聊天记录');
       await rita.fill('#description', 'com.acme.chat.HistoryProvider is exported without a permission; any app reads every message.');
       await rita.fill('#affected_versions', '< 5.2.0');
+      await rita.fill('#cvss_vector', 'CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N');
+      await rita.waitForFunction(() => document.getElementById('cvss-score').textContent.includes('6.2'));
       await rita.fill('#poc', 'adb shell content query --uri content://com.acme.chat.history/messages');
       await rita.click('#report-form button[type=submit]');
       assert.ok((await rita.textContent('h1')).includes(TEXT[lang].receipt));
@@ -81,6 +83,10 @@ for (const lang of ['zh-CN', 'en']) {
       // Triage and verification.
       const ana = await person(server, lang);
       await login(ana, 'ana', secrets);
+      await ana.goto(`/cases/${id}`);
+      await ana.click('#assignment button[type=submit]');
+      await ana.goto('/cases?assigned=me');
+      assert.equal(await ana.locator(`#case-list a[href="/cases/${id}"]`).count(), 1, 'the queue filters by assignee');
       await act(ana, id, 'accept');
       assert.equal(await state(ana), 'triage');
       await ana.fill('#edit-harm', 'Any installed app reads private messages.');

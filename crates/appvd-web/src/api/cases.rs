@@ -40,6 +40,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/cases/{case_id}", get(get_case).patch(edit_case))
         .route("/cases/{case_id}/actions", post(take_action))
         .route("/cases/{case_id}/product", post(assign_product))
+        .route("/cases/{case_id}/assignee", post(assign_analyst))
         .route(
             "/cases/{case_id}/messages",
             get(list_messages).post(post_message),
@@ -249,6 +250,8 @@ async fn submit_report(
 #[derive(Debug, Deserialize, Default)]
 pub struct ListQuery {
     pub state: Option<String>,
+    /// `me`: staff see only the cases assigned to them.
+    pub assigned: Option<String>,
     pub q: Option<String>,
     pub mine: Option<bool>,
     pub page: Option<u32>,
@@ -720,6 +723,62 @@ async fn assign_product(
         detail: serde_json::json!({ "fields": ["product"] }).to_string(),
     };
     let record = state.store.update_case(&record, &changed, &event).await?;
+    Ok(Json(case_view(&state, &p, &record, m).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// The analyst to assign; the caller when absent.
+    pub user_id: Option<i64>,
+}
+
+pub(crate) async fn assign(
+    state: &AppState,
+    p: &Principal,
+    raw: &str,
+    user: Option<i64>,
+) -> Result<CaseRecord, ApiError> {
+    require(p, &[Role::Analyst, Role::Admin])?;
+    let (record, _) = load_member_case(state, p, raw).await?;
+    let target = match user {
+        None => p.user.clone(),
+        Some(id) => state.store.user(appvd_domain::ids::UserId(id)).await?,
+    };
+    if !target.roles.contains(Role::Analyst) || target.disabled {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rules::INPUT,
+            "user_id: cases are assigned to active analysts",
+        ));
+    }
+    if record.case.assignee == Some(target.id) {
+        return Ok(record);
+    }
+    let mut changed = record.case.clone();
+    changed.assignee = Some(target.id);
+    changed.updated_at = now();
+    let event = NewEvent {
+        at: changed.updated_at,
+        actor: Some(p.user.id),
+        kind: "assigned".into(),
+        from_state: Some(changed.state),
+        to_state: Some(changed.state),
+        detail: serde_json::json!({ "assignee": target.id.0 }).to_string(),
+    };
+    Ok(state.store.update_case(&record, &changed, &event).await?)
+}
+
+/// `POST /api/v1/cases/{id}/assignee` `{user_id?}` (staff): assign the case to an analyst (the caller
+/// when no id is given).
+async fn assign_analyst(
+    State(state): State<AppState>,
+    Authenticated(p): Authenticated,
+    Path(raw): Path<String>,
+    JsonBody(req): JsonBody<Assignment>,
+) -> Result<Json<CaseView>, ApiError> {
+    let record = assign(&state, &p, &raw, req.user_id).await?;
+    let (_, m) = load_member_case(&state, &p, &raw).await?;
     Ok(Json(case_view(&state, &p, &record, m).await?))
 }
 

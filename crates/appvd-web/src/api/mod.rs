@@ -24,6 +24,7 @@ pub fn routes(config: &crate::WebConfig) -> Router<AppState> {
         .route("/advisories", get(list_advisories))
         .route("/advisories/{case_id}", get(get_advisory))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
+        .route("/cvss", get(score_cvss))
         .merge(session::routes())
         .merge(admin::routes())
         .merge(cases::routes(config.max_upload_bytes))
@@ -90,4 +91,28 @@ async fn get_advisory(
             "no published advisory has the id {id}"
         ))),
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct CvssQuery {
+    vector: String,
+}
+
+/// `GET /api/v1/cvss?vector=…`: the calculator behind the report form's live score (public: it
+/// computes, it stores nothing).
+async fn score_cvss(Query(q): Query<CvssQuery>) -> Result<Json<serde_json::Value>, ApiError> {
+    let cvss = appvd_severity::Cvss::parse(&q.vector).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            rules::INPUT,
+            e.to_string(),
+        )
+    })?;
+    Ok(Json(serde_json::json!({
+        "version": cvss.version().to_string(),
+        "vector": cvss.to_string(),
+        "score": cvss.score(),
+        "severity": cvss.severity(),
+        "base_score": cvss.base_score(),
+    })))
 }

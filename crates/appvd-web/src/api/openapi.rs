@@ -181,7 +181,7 @@ pub fn document() -> Value {
         "/reports": { "post": operation("Submit a report (reporter)", "Stores the report, opens a case, writes the receipt-log entry (REG-5.1) and the first case event in one transaction, and answers with the receipt (REG-5.5). Rate-limited per reporter.", true,
             Some(body(reference("ReportRequest"))),
             &[("201", ok("The receipt.", reference("Receipt"))), ("422", error_response("Invalid input: the field is named in the message.")), ("429", error_response("Too many reports this hour."))]) },
-        "/cases": { "get": operation("List the caller's cases", "Staff: the queue (filters `state`, search `q`); vendors: their notified cases; reporters: their reports.", true, None,
+        "/cases": { "get": operation("List the caller's cases", "Staff: the queue (filters `state`, `assigned=me`, search `q`); vendors: their notified cases; reporters: their reports.", true, None,
             &[("200", ok("A page of cases.", reference("CaseList")))]) },
         "/cases/{case_id}": {
             "get": operation("A case as the caller may see it", "404 when the caller may not know it exists. Reads of unpublished cases are audited (REG-11.4). PoC material appears only for the reporter and members with the PoC permission.", true, None,
@@ -197,6 +197,9 @@ pub fn document() -> Value {
         "/cases/{case_id}/product": { "post": operation("Set the product a case is about (staff)", "Before the vendor is notified.", true,
             Some(body(json!({ "type": "object", "properties": { "product_id": { "type": "integer" } }, "required": ["product_id"] }))),
             &[("200", ok("The case.", reference("CaseView")))]) },
+        "/cases/{case_id}/assignee": { "post": operation("Assign the case to an analyst (staff)", "`user_id` of an active analyst; the caller when absent. Recorded as an `assigned` event.", true,
+            Some(body(json!({ "type": "object", "properties": { "user_id": { "type": ["integer", "null"] } } }))),
+            &[("200", ok("The case.", reference("CaseView"))), ("422", error_response("The user is not an active analyst."))]) },
         "/cases/{case_id}/messages": {
             "get": operation("The case conversation", "Only the audiences the caller may read.", true, None, &[("200", ok("Messages.", json!({ "type": "array", "items": reference("Message") })))]),
             "post": operation("Write to the conversation", "`audience`: all, staff, vendor or reporter, as far as the caller may write to it.", true,
@@ -210,6 +213,16 @@ pub fn document() -> Value {
             &[("201", ok("The attachment.", json!({ "type": "object" }))), ("413", error_response("Too large (`APPVD-TOO-LARGE`)."))]) },
         "/cases/{case_id}/attachments/{attachment_id}": { "get": operation("Download an attachment", "Members with the PoC permission (and the reporter); audited.", true, None,
             &[("200", json!({ "description": "The file.", "content": { "application/octet-stream": {} } }))]) },
+        "/cvss": { "get": {
+            "summary": "Score a CVSS vector",
+            "description": "The calculator behind the report form's live score: CVSS 3.0, 3.1 or 4.0; stores nothing.",
+            "security": [],
+            "parameters": [{ "name": "vector", "in": "query", "required": true, "schema": { "type": "string", "maxLength": 512 } }],
+            "responses": {
+                "200": ok("Version, canonical vector, score and severity.", json!({ "type": "object", "properties": { "version": { "type": "string" }, "vector": { "type": "string" }, "score": { "type": "number" }, "severity": { "enum": ["NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL"] }, "base_score": { "type": "number" } } })),
+                "422": error_response("The vector is invalid; the message names the problem.")
+            }
+        }},
         "/openapi.json": { "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI 3.1" } } } }
     });
     let mut paths = paths;

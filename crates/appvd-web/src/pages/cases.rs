@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(case_list))
         .route("/cases/{case_id}", get(case_page))
         .route("/cases/{case_id}/action", post(action_submit))
+        .route("/cases/{case_id}/assign", post(assign_submit))
         .route("/cases/{case_id}/edit", post(edit_submit))
         .route("/cases/{case_id}/messages", post(message_submit))
         .route(
@@ -246,6 +247,7 @@ struct CasesPage {
     nav: Nav,
     heading: String,
     q: String,
+    assigned_me: bool,
     states: Vec<Opt>,
     count_text: String,
     rows: Vec<Row>,
@@ -285,6 +287,7 @@ async fn case_list(
         lang_links: lang_links("/cases", &[], lang),
         heading,
         q: q.q.clone().unwrap_or_default(),
+        assigned_me: q.assigned.as_deref() == Some("me"),
         states: CaseState::ALL
             .iter()
             .map(|s| Opt {
@@ -408,6 +411,8 @@ struct CasePage {
     missing: String,
     actions: Vec<ActionForm>,
     can_edit: bool,
+    assignee: Option<String>,
+    assigned_to_me: bool,
     edit_fields: Vec<EditField>,
     duplicates: Vec<DuplicateRow>,
     reports: Vec<ReportRow>,
@@ -592,6 +597,11 @@ async fn show_case(
             })
             .collect(),
         can_edit: view.can_edit,
+        assignee: match c.assignee {
+            Some(id) => state.store.user(id).await.ok().map(|u| u.display_name),
+            None => None,
+        },
+        assigned_to_me: c.assignee == Some(p.user.id),
         edit_fields,
         duplicates: duplicates
             .into_iter()
@@ -810,6 +820,34 @@ async fn edit_submit(
     };
     match result.await {
         Ok(()) => see_other(&format!("/cases/{raw}")),
+        Err(e) => {
+            show_case(
+                &state,
+                &p,
+                lang,
+                &raw,
+                Some(refusal_text(&e)),
+                None,
+                e.status,
+            )
+            .await
+        }
+    }
+}
+
+async fn assign_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybePrincipal(p): MaybePrincipal,
+    Path(raw): Path<String>,
+) -> Response {
+    let p = match signed_in(p) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let lang = lang_of(&state, &headers);
+    match api::assign(&state, &p, &raw, None).await {
+        Ok(_) => see_other(&format!("/cases/{raw}")),
         Err(e) => {
             show_case(
                 &state,
