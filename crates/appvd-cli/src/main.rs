@@ -76,6 +76,8 @@ enum DbCommand {
     Migrate,
     /// Measure case insert and search throughput on a fresh database.
     Bench(bench::BenchArgs),
+    /// Add synthetic cases to the configured database (load tests, search at scale).
+    Seed(bench::SeedArgs),
     /// Verify the hash chains of the case event log and the receipt log.
     Verify,
 }
@@ -105,6 +107,10 @@ fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Db(DbCommand::Bench(args)) => bench::run(args).await,
+            Command::Db(DbCommand::Seed(args)) => {
+                let store = support::open_store(&cli.storage).await?;
+                bench::seed(&store, &args).await
+            }
             Command::Db(DbCommand::Verify) => support::verify_chains(&cli.storage).await,
             Command::Admin(cmd) => admin::run(&cli.storage, cmd).await,
             Command::Demo => demo::run(&cli.storage).await,

@@ -43,6 +43,10 @@ pub struct ScanArgs {
     /// Treat all given files as the base and split APKs of one app.
     #[arg(long)]
     split: bool,
+    /// An earlier JSON report (`--format json`) to compare with: findings are marked new, fixed or
+    /// unchanged by fingerprint, and `--fail-on` counts only new findings.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -168,6 +172,14 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the baseline {}", path.display()))?;
+        if let Err(e) = report::baseline::apply(&mut report, &text) {
+            fail(&format!("{}: {e}", path.display()));
+            return Ok(ExitCode::from(SCAN_FAILED));
+        }
+    }
 
     let rendered = match args.format {
         Format::Text => report::text::render(&report),
@@ -193,7 +205,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         report
             .apps
             .iter()
-            .any(|a| a.worst().is_some_and(|w| w >= threshold))
+            .any(|a| a.worst_counted().is_some_and(|w| w >= threshold))
     });
     Ok(if reached {
         ExitCode::from(FINDINGS)

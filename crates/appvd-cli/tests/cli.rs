@@ -325,3 +325,69 @@ fn rules_are_listed() {
     let out = run(appvd(dir.path()).args(["rules", "--html"]));
     assert!(text(&out.stdout).contains("manifest.debuggable"));
 }
+
+#[test]
+fn a_baseline_tells_new_fixed_and_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before.json");
+    let out = run(appvd(dir.path())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--rules",
+            "manifest.debuggable",
+            "-o",
+        ])
+        .arg(&before)
+        .arg(fixture("manifest.debuggable", "positive")));
+    assert!(out.status.success());
+
+    // The fixed version: the finding is gone.
+    let out = run(appvd(dir.path())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--rules",
+            "manifest.debuggable",
+            "--baseline",
+        ])
+        .arg(&before)
+        .arg(fixture("manifest.debuggable", "negative")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["apps"][0]["comparison"];
+    assert_eq!(
+        (
+            c["new"].as_array().unwrap().len(),
+            c["fixed"].as_array().unwrap().len()
+        ),
+        (0, 1)
+    );
+    assert_eq!(c["fixed"][0]["rule"], "manifest.debuggable");
+
+    // The same version again: unchanged, and --fail-on counts only new findings.
+    let out = run(appvd(dir.path())
+        .args([
+            "scan",
+            "--rules",
+            "manifest.debuggable",
+            "--fail-on",
+            "high",
+            "--baseline",
+        ])
+        .arg(&before)
+        .arg(fixture("manifest.debuggable", "positive")));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("0 new, 0 fixed, 1 unchanged"));
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"tool\": 1}").unwrap();
+    let out = run(appvd(dir.path())
+        .args(["scan", "--baseline"])
+        .arg(&bad)
+        .arg(fixture("manifest.debuggable", "positive")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not an appvd scan report"));
+}

@@ -64,6 +64,7 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
         anomalies: app.anomalies(),
         rules_run: rules.len(),
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        comparison: None,
     }
 }
 

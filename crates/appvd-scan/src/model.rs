@@ -9,10 +9,11 @@
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
-use appvd_apk::{Apk, App, BundleKind, SigningInfo};
+use appvd_apk::{Apk, App, BundleKind, SharedBytes, SigningInfo};
 use appvd_axml::{
     BackupRules, FileProviderPaths, Manifest, NetworkSecurityConfig, ResourceTable, XmlDocument,
 };
+use appvd_dex::{Analysis, DexInput};
 use appvd_elf::ElfFacts;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -52,6 +53,20 @@ pub struct NativeLib {
     pub facts: Option<ElfFacts>,
 }
 
+/// The bytes of every DEX file of the app, and the analysis that borrows them.
+struct DexOwner {
+    names: Vec<String>,
+    bytes: Vec<SharedBytes>,
+}
+
+self_cell::self_cell!(
+    struct DexCell {
+        owner: DexOwner,
+        #[covariant]
+        dependent: Analysis,
+    }
+);
+
 /// The app, as rules see it.
 pub struct AppModel {
     path: String,
@@ -65,6 +80,7 @@ pub struct AppModel {
     backup_rules: Vec<ResXml<BackupRules>>,
     file_provider_paths: Vec<(String, ResXml<FileProviderPaths>)>,
     native: OnceLock<Vec<NativeLib>>,
+    dex: OnceLock<Option<DexCell>>,
     anomalies: Mutex<Vec<ScanAnomaly>>,
 }
 
@@ -139,6 +155,7 @@ impl AppModel {
             backup_rules: Vec::new(),
             file_provider_paths: Vec::new(),
             native: OnceLock::new(),
+            dex: OnceLock::new(),
             anomalies: Mutex::new(Vec::new()),
         };
         let container_anomalies: Vec<ScanAnomaly> = model
@@ -458,6 +475,75 @@ impl AppModel {
         })
     }
 
+    /// The DEX analysis of every `classes*.dex` of the app (base first, then splits), built on first
+    /// use: class table, hierarchy, call sites with constant arguments, string references, method
+    /// shapes. `None` when the app has no DEX file that could be read.
+    pub fn dex(&self) -> Option<&Analysis<'_>> {
+        self.dex
+            .get_or_init(|| self.build_dex())
+            .as_ref()
+            .map(DexCell::borrow_dependent)
+    }
+
+    fn build_dex(&self) -> Option<DexCell> {
+        let mut names = Vec::new();
+        let mut bytes = Vec::new();
+        for apk in self.app.apks() {
+            let mut dex_entries: Vec<(u32, &appvd_apk::Entry)> = apk
+                .archive()
+                .entries()
+                .iter()
+                .filter_map(|e| appvd_apk::listing::dex_number(&e.name).map(|n| (n, e)))
+                .collect();
+            dex_entries.sort_by_key(|(n, _)| *n);
+            for (_, entry) in dex_entries {
+                let shown = if std::ptr::eq(apk, self.app.base()) {
+                    entry.name.clone()
+                } else {
+                    format!("{}!{}", apk.name(), entry.name)
+                };
+                match apk.archive().read_shared(entry) {
+                    Ok(data) => {
+                        names.push(shown);
+                        bytes.push(data);
+                    }
+                    Err(e) => self.note("dex", "dex.unreadable", e.to_string(), Some(&shown)),
+                }
+            }
+        }
+        if bytes.is_empty() {
+            return None;
+        }
+        let cell = DexCell::new(DexOwner { names, bytes }, |owner| {
+            let inputs: Vec<DexInput<'_>> = owner
+                .names
+                .iter()
+                .zip(&owner.bytes)
+                .map(|(name, data)| DexInput {
+                    name: name.as_str(),
+                    data: data.as_ref(),
+                })
+                .collect();
+            Analysis::new(&inputs)
+        });
+        let anomalies: Vec<ScanAnomaly> = cell
+            .borrow_dependent()
+            .anomalies()
+            .map(|a| ScanAnomaly {
+                source: "dex",
+                kind: a.anomaly.kind.id().to_owned(),
+                message: match &a.anomaly.context {
+                    Some(context) => format!("{} ({context})", a.anomaly.message),
+                    None => a.anomaly.message.clone(),
+                },
+                file: a.dex.clone(),
+                offset: a.anomaly.offset,
+            })
+            .collect();
+        self.push_anomalies(anomalies);
+        Some(cell)
+    }
+
     /// Every anomaly seen so far (decoders that have not run yet have not contributed).
     pub fn anomalies(&self) -> Vec<ScanAnomaly> {
         self.anomalies.lock().map(|l| l.clone()).unwrap_or_default()
@@ -471,5 +557,29 @@ fn axml_anomaly(source: &'static str, a: appvd_axml::Anomaly, file: &str) -> Sca
         message: a.message,
         file: Some(file.to_owned()),
         offset: a.offset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dex_analysis_is_built_on_demand() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rules/manifest.debuggable/positive.apk");
+        let app = AppModel::open(&path).unwrap();
+        assert!(
+            app.dex.get().is_none(),
+            "nothing is decoded before a rule asks"
+        );
+        let dex = app.dex().expect("the fixture has a classes.dex");
+        assert!(
+            dex.methods()
+                .any(|m| m.location().java_class == "com.appvd.fixture.MainActivity")
+        );
+        let at = dex.methods().next().unwrap().location();
+        let location = crate::rules::code_location(&at);
+        assert_eq!(location.file.as_deref(), Some("classes.dex"));
     }
 }

@@ -295,6 +295,7 @@ fn hostile_report() -> ScanReport {
         }],
         rules_run: 1,
         duration_ms: 0,
+        comparison: None,
     };
     ScanReport {
         tool: TOOL,

@@ -1,6 +1,7 @@
 //! Scan results and their renderings: text for a terminal, JSON for scripts, SARIF 2.1.0 for code
 //! scanning, and a self-contained HTML page.
 
+pub mod baseline;
 pub mod html;
 pub mod json;
 pub mod sarif;
@@ -73,6 +74,9 @@ pub struct AppReport {
     pub anomalies: Vec<ScanAnomaly>,
     pub rules_run: usize,
     pub duration_ms: u64,
+    /// Set by `--baseline`: new, fixed and unchanged findings against the earlier scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<baseline::Comparison>,
 }
 
 impl AppReport {
@@ -85,6 +89,20 @@ impl AppReport {
 
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// The worst severity among the findings that count for `--fail-on`: all of them, or only the
+    /// new ones when the scan was compared with a baseline.
+    pub fn worst_counted(&self) -> Option<Severity> {
+        match &self.comparison {
+            None => self.worst(),
+            Some(c) => self
+                .findings
+                .iter()
+                .filter(|f| c.new.contains(&f.fingerprint))
+                .map(|f| f.severity)
+                .max(),
+        }
     }
 }
 

@@ -120,6 +120,39 @@ fn render_app(out: &mut String, app: &AppReport) {
                 .unwrap_or_default()
         );
     }
+    if let Some(c) = &app.comparison {
+        let _ = writeln!(
+            out,
+            "  against {} ({}): {} new, {} fixed, {} unchanged",
+            c.baseline_path,
+            c.baseline_version_name.as_deref().unwrap_or("-"),
+            c.new.len(),
+            c.fixed.len(),
+            c.unchanged.len()
+        );
+        for f in app
+            .findings
+            .iter()
+            .filter(|f| c.new.contains(&f.fingerprint))
+        {
+            let _ = writeln!(
+                out,
+                "    new    [{:<8}] {} {}",
+                f.severity.as_str().to_uppercase(),
+                f.rule,
+                f.message
+            );
+        }
+        for f in &c.fixed {
+            let _ = writeln!(
+                out,
+                "    fixed  [{:<8}] {} {}",
+                f.severity.to_uppercase(),
+                f.rule,
+                f.message
+            );
+        }
+    }
     if !app.anomalies.is_empty() {
         let _ = writeln!(
             out,

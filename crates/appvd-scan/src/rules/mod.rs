@@ -10,3 +10,18 @@ pub mod manifest;
 pub mod native;
 pub mod resxml;
 pub mod signing;
+
+use crate::finding::Location;
+
+/// The finding location of a fact found in DEX code: the dex file, the dotted class name, the method
+/// as `name(descriptor)`, the source line when the debug info has it, and the code offset.
+pub fn code_location(at: &appvd_dex::Location) -> Location {
+    Location {
+        file: Some(at.dex.clone()),
+        component: None,
+        class: Some(at.java_class.clone()),
+        method: (!at.method.is_empty()).then(|| format!("{}{}", at.method, at.method_descriptor)),
+        line: at.line,
+        offset: at.offset.map(u64::from),
+    }
+}
