@@ -14,6 +14,9 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         rules::signing::RULES,
         rules::files::RULES,
         rules::native::RULES,
+        rules::code_data::RULES,
+        rules::code_platform::RULES,
+        rules::code_flow::RULES,
     ]
     .into_iter()
     .flatten()

@@ -1,10 +1,15 @@
 //! The rules, one file each, grouped by the facts they read: `manifest` (the decoded manifest),
 //! `resxml` (res/xml files the manifest points to), `signing` (signature schemes and
 //! certificates), `files` (the container's entry list and structure), `native` (ELF facts of
-//! `lib/<abi>/*.so`). A rule file holds the rule's `RULE` static — metadata, documentation, check —
-//! and its fixture test; each group's `mod.rs` lists its rules, and `registry` joins the lists.
-//! Rule ids name what the rule is about (`tls.nsc_cleartext`), not where its facts come from.
+//! `lib/<abi>/*.so`), `code_data`, `code_platform` and `code_flow` (DEX bytecode: values reaching
+//! storage and crypto APIs, platform API misuse, data flow within methods). A rule file holds the rule's `RULE` static — metadata,
+//! documentation, check — and its fixture test; each group's `mod.rs` lists its rules, and
+//! `registry` joins the lists. Rule ids name what the rule is about (`tls.nsc_cleartext`), not
+//! where its facts come from.
 
+pub mod code_data;
+pub mod code_flow;
+pub mod code_platform;
 pub mod files;
 pub mod manifest;
 pub mod native;
