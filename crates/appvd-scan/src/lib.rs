@@ -16,6 +16,7 @@ pub mod registry;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub mod sdk;
 
 #[cfg(test)]
 mod testing;
@@ -42,6 +43,8 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
         .par_iter()
         .flat_map_iter(|rule| rule.run(app))
         .collect();
+    let sdks = sdk::inventory(app);
+    sdk::attribute(app, &sdks, &mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -60,6 +63,7 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
         min_sdk: manifest.map(|m| m.min_sdk()),
         target_sdk: manifest.map(|m| m.target_sdk()),
         summary: summarize(app),
+        sdks,
         findings,
         anomalies: app.anomalies(),
         rules_run: rules.len(),

@@ -17,6 +17,7 @@ pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         rules::code_data::RULES,
         rules::code_platform::RULES,
         rules::code_flow::RULES,
+        rules::secrets::RULES,
     ]
     .into_iter()
     .flatten()

@@ -15,6 +15,7 @@ use appvd_scan::report::{
     json, sarif,
 };
 use appvd_scan::rule::Selection;
+use appvd_scan::sdk::{Category, Match, MatchKind, SdkInfo};
 use serde_json::Value;
 
 fn crate_dir() -> PathBuf {
@@ -285,6 +286,24 @@ fn hostile_report() -> ScanReport {
             dex_files: 1,
             entries: 3,
         },
+        sdks: vec![SdkInfo {
+            id: HOSTILE.to_owned(),
+            name: HOSTILE.to_owned(),
+            vendor: HOSTILE.to_owned(),
+            categories: vec![Category::Analytics],
+            tracker: true,
+            website: Some(HOSTILE.to_owned()),
+            version: Some(HOSTILE.to_owned()),
+            version_source: Some(HOSTILE.to_owned()),
+            packages: vec![HOSTILE.to_owned()],
+            classes: 3,
+            files: vec![HOSTILE.to_owned()],
+            matched: vec![Match {
+                kind: MatchKind::Package,
+                value: HOSTILE.to_owned(),
+                count: Some(3),
+            }],
+        }],
         findings: vec![finding],
         anomalies: vec![ScanAnomaly {
             source: "container",

@@ -185,10 +185,15 @@ fn render_app(out: &mut String, app: &AppReport) {
             .collect::<Vec<_>>()
             .join(" · ");
             let line = f.location.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let sdk = f
+                .sdk
+                .as_deref()
+                .map(|s| format!("<br><span class=\"muted\">in SDK {}</span>", escape(s)))
+                .unwrap_or_default();
             let _ = write!(
                 out,
                 "<tr><td><span class=\"sev {}\">{}</span></td><td><code>{}</code><br><span class=\"muted\">{} · CWE-{}</span></td>\
-                 <td>{}<details><summary>evidence</summary><pre>{}</pre></details></td><td><code>{}{}</code></td></tr>",
+                 <td>{}<details><summary>evidence</summary><pre>{}</pre></details></td><td><code>{}{}</code>{}</td></tr>",
                 f.severity.as_str(),
                 f.severity.as_str(),
                 escape(f.rule),
@@ -197,11 +202,13 @@ fn render_app(out: &mut String, app: &AppReport) {
                 escape(&f.message),
                 escape(&f.evidence),
                 escape(&place),
-                line
+                line,
+                sdk
             );
         }
         out.push_str("</tbody></table>");
     }
+    render_sdks(out, app);
     if !app.anomalies.is_empty() {
         let _ = write!(
             out,
@@ -220,6 +227,38 @@ fn render_app(out: &mut String, app: &AppReport) {
         out.push_str("</ul></details>");
     }
     out.push_str("</section>");
+}
+
+fn render_sdks(out: &mut String, app: &AppReport) {
+    if app.sdks.is_empty() {
+        return;
+    }
+    let trackers = app.sdks.iter().filter(|s| s.tracker).count();
+    let _ = write!(
+        out,
+        "<h3>SDKs and frameworks ({}, {trackers} trackers)</h3><table><thead><tr><th>SDK</th><th>Version</th>\
+         <th>Vendor</th><th>Categories</th><th>Identified by</th></tr></thead><tbody>",
+        app.sdks.len()
+    );
+    for sdk in &app.sdks {
+        let categories: Vec<&str> = sdk.categories.iter().map(|c| c.as_str()).collect();
+        let matched: Vec<String> = sdk.matched.iter().map(ToString::to_string).collect();
+        let _ = write!(
+            out,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"muted\">{}</span></td></tr>",
+            escape(&sdk.name),
+            if sdk.tracker {
+                " <span class=\"sev medium\">tracker</span>"
+            } else {
+                ""
+            },
+            escape(sdk.version.as_deref().unwrap_or("-")),
+            escape(&sdk.vendor),
+            escape(&categories.join(", ")),
+            escape(&matched.join("; "))
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn masvs_group(control: &str) -> &str {

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
 use crate::model::{AppModel, ScanAnomaly};
+use crate::sdk::SdkInfo;
 
 /// The tool's name and version, as every output states them.
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +71,8 @@ pub struct AppReport {
     pub min_sdk: Option<u32>,
     pub target_sdk: Option<u32>,
     pub summary: AppSummary,
+    /// Third-party SDKs and frameworks found in the app.
+    pub sdks: Vec<SdkInfo>,
     pub findings: Vec<Finding>,
     pub anomalies: Vec<ScanAnomaly>,
     pub rules_run: usize,

@@ -67,6 +67,29 @@ fn render_app(out: &mut String, app: &AppReport) {
             s.native_abis.join(" ")
         }
     );
+    if !app.sdks.is_empty() {
+        let trackers = app.sdks.iter().filter(|s| s.tracker).count();
+        let listed: Vec<String> = app
+            .sdks
+            .iter()
+            .map(|s| {
+                let mut item = s.name.clone();
+                if let Some(v) = &s.version {
+                    let _ = write!(item, " {v}");
+                }
+                if s.tracker {
+                    item.push_str(" (tracker)");
+                }
+                item
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {} SDKs ({trackers} trackers): {}",
+            app.sdks.len(),
+            listed.join(", ")
+        );
+    }
     let counts: Vec<String> = Severity::ALL
         .iter()
         .rev()
@@ -110,15 +133,19 @@ fn render_app(out: &mut String, app: &AppReport) {
             f.rule,
             f.message
         );
-        let _ = writeln!(
-            out,
-            "             at {}{}",
-            place.trim(),
-            f.sdk
-                .as_ref()
-                .map(|s| format!("  (in SDK {s})"))
-                .unwrap_or_default()
-        );
+        let sdk = f
+            .sdk
+            .as_ref()
+            .map(|s| format!("(in SDK {s})"))
+            .unwrap_or_default();
+        // Whole-app findings (signing, the container) have no place to point at.
+        let place = place.trim();
+        if !place.is_empty() {
+            let line = format!("             at {place}  {sdk}");
+            let _ = writeln!(out, "{}", line.trim_end());
+        } else if !sdk.is_empty() {
+            let _ = writeln!(out, "             {sdk}");
+        }
     }
     if let Some(c) = &app.comparison {
         let _ = writeln!(

@@ -2,7 +2,8 @@
 //! `resxml` (res/xml files the manifest points to), `signing` (signature schemes and
 //! certificates), `files` (the container's entry list and structure), `native` (ELF facts of
 //! `lib/<abi>/*.so`), `code_data`, `code_platform` and `code_flow` (DEX bytecode: values reaching
-//! storage and crypto APIs, platform API misuse, data flow within methods). A rule file holds the rule's `RULE` static — metadata,
+//! storage and crypto APIs, platform API misuse, data flow within methods), `secrets` (hard-coded
+//! credentials anywhere in the app). A rule file holds the rule's `RULE` static — metadata,
 //! documentation, check — and its fixture test; each group's `mod.rs` lists its rules, and
 //! `registry` joins the lists. Rule ids name what the rule is about (`tls.nsc_cleartext`), not
 //! where its facts come from.
@@ -14,6 +15,7 @@ pub mod files;
 pub mod manifest;
 pub mod native;
 pub mod resxml;
+pub mod secrets;
 pub mod signing;
 
 use crate::finding::Location;
