@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod admin;
 mod bench;
 mod demo;
+mod dex;
 mod scan;
 mod serve;
 mod severity;
@@ -64,6 +65,9 @@ enum Command {
     Scan(scan::ScanArgs),
     /// List the analyzer's rules.
     Rules(scan::RulesArgs),
+    /// Look inside DEX bytecode.
+    #[command(subcommand)]
+    Dex(dex::DexCommand),
     /// Score a CVSS 3.x or 4.0 vector.
     Cvss(severity::CvssArgs),
     /// Grade a vulnerability by the GB/T 30279-2020 indicators.
@@ -116,6 +120,7 @@ fn main() -> ExitCode {
             Command::Demo => demo::run(&cli.storage).await,
             Command::Scan(args) => scan::scan(&args),
             Command::Rules(args) => scan::rules(&args),
+            Command::Dex(cmd) => dex::run(&cmd),
             Command::Cvss(args) => severity::cvss(&args),
             Command::Grade(args) => severity::grade(&args),
         }
