@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import zipfile
 from pathlib import Path
 
 PACKAGES = ["appium-uiautomator2-server", "io.appium.settings"]
@@ -54,24 +55,30 @@ def fetch_apks(cache: Path) -> list[Path]:
     return apks
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def measured(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one run of a child process."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        sys.exit(f"{cmd[0]} failed on {cmd[-1]}: {proc.stderr.decode(errors='replace')[:500]}")
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far; run the peak measurement separately.
-    return elapsed, max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-
-
-def peak_rss(cmd: list[str]) -> int:
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        sys.exit(f"{cmd[0]} failed on {cmd[-1]}: {proc.stderr[-500:]}")
     try:
-        return int(out.stderr.strip().splitlines()[-1])
+        peak = int(proc.stderr.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        return -1
+        peak = -1
+    return elapsed, peak
+
+
+def best(cmd: list[str], runs: int) -> tuple[float, int]:
+    """Best wall time and largest peak RSS over several runs."""
+    results = [measured(cmd) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def dex_bytes(apk: Path) -> int:
+    """Uncompressed size of the APK's classes*.dex files."""
+    with zipfile.ZipFile(apk) as z:
+        return sum(i.file_size for i in z.infolist() if i.filename.startswith("classes") and i.filename.endswith(".dex"))
 
 
 def main() -> None:
@@ -79,7 +86,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--appvd", type=Path)
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "appvd-bench")
-    ap.add_argument("--full", action="store_true", help="compare with androguard's AnalyzeAPK")
+    ap.add_argument("--light", action="store_true", help="androguard parses only the container, manifest, resources and certificates (no DEX)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -94,30 +101,33 @@ def main() -> None:
         target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
         appvd = target / "release" / "appvd"
 
-    script = ANDROGUARD_FULL if args.full else ANDROGUARD_LIGHT
+    script = ANDROGUARD_LIGHT if args.light else ANDROGUARD_FULL
+    mode = "APK + resources + certificates" if args.light else "AnalyzeAPK"
     rows = []
     for apk in fetch_apks(args.cache):
         ours_cmd = [str(appvd), "scan", "--format", "json", str(apk)]
         theirs_cmd = [sys.executable, "-c", script, str(apk)]
-        ours = min(timed(ours_cmd)[0] for _ in range(args.runs))
-        theirs = min(timed(theirs_cmd)[0] for _ in range(max(1, args.runs // 2)))
+        ours, ours_peak = best(ours_cmd, args.runs)
+        theirs, theirs_peak = best(theirs_cmd, max(1, args.runs // 2))
+        dex = dex_bytes(apk)
         rows.append({
             "apk": apk.name,
             "size_mb": round(apk.stat().st_size / 1e6, 1),
-            "appvd_s": round(ours, 4),
-            "androguard_s": round(theirs, 3),
+            "dex_mib": round(dex / 2**20, 1),
+            "appvd_s": round(ours, 3),
+            "androguard_s": round(theirs, 2),
             "ratio": round(theirs / ours, 1),
-            "appvd_peak_mib": round(peak_rss(ours_cmd) / 1024, 1),
-            "androguard_peak_mib": round(peak_rss(theirs_cmd) / 1024, 1),
+            "appvd_peak_mib": round(ours_peak / 1024, 1),
+            "appvd_peak_per_dex": round(ours_peak * 1024 / dex, 1) if dex else None,
+            "androguard_peak_mib": round(theirs_peak / 1024, 1),
         })
     if args.json:
-        print(json.dumps({"androguard": "AnalyzeAPK" if args.full else "APK+resources+certificates", "rows": rows}, indent=2))
+        print(json.dumps({"androguard": mode, "cores": os.cpu_count(), "rows": rows}, indent=2))
         return
-    mode = "AnalyzeAPK" if args.full else "APK + resources + certificates"
     print(f"androguard mode: {mode}; best of {args.runs} runs (androguard: {max(1, args.runs // 2)})")
-    print(f"{'apk':<50} {'MB':>6} {'appvd s':>9} {'andro s':>9} {'ratio':>7} {'appvd MiB':>10} {'andro MiB':>10}")
+    print(f"{'apk':<42} {'MB':>5} {'DEX MiB':>8} {'appvd s':>8} {'andro s':>8} {'ratio':>7} {'appvd MiB':>10} {'x DEX':>6} {'andro MiB':>10}")
     for r in rows:
-        print(f"{r['apk']:<50} {r['size_mb']:>6} {r['appvd_s']:>9} {r['androguard_s']:>9} {r['ratio']:>6}x {r['appvd_peak_mib']:>10} {r['androguard_peak_mib']:>10}")
+        print(f"{r['apk']:<42} {r['size_mb']:>5} {r['dex_mib']:>8} {r['appvd_s']:>8} {r['androguard_s']:>8} {r['ratio']:>6}x {r['appvd_peak_mib']:>10} {r['appvd_peak_per_dex'] or '-':>6} {r['androguard_peak_mib']:>10}")
 
 
 if __name__ == "__main__":

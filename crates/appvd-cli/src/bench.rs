@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::Context;
 use appvd_domain::case::{Case, CaseOpening, CaseProduct, CaseState, CaseType, FixInfo};
 use appvd_domain::grade::Grade;
-use appvd_domain::ids::{CaseId, CaseIdPrefix, OrgId, ProductId, TrackingCode};
+use appvd_domain::ids::{CaseId, CaseIdPrefix, TrackingCode};
 use appvd_domain::org::{Jurisdiction, NewOrganisation, OrgKind};
 use appvd_domain::product::{NewProduct, Platform};
 use appvd_domain::receipt::Channel;
@@ -34,10 +34,12 @@ pub struct SeedArgs {
 pub async fn seed(store: &Store, args: &SeedArgs) -> anyhow::Result<ExitCode> {
     let mut rng = rand::rng();
     let now = OffsetDateTime::now_utc();
+    let product = bench_product(store, now).await?;
+    let first = seeded_count(store).await?;
     let started = Instant::now();
     let mut batch = Vec::with_capacity(1_000);
-    for i in 0..args.cases {
-        batch.push(synthetic_case(i, &mut rng, now)?);
+    for i in first..first.saturating_add(args.cases) {
+        batch.push(synthetic_case(i, &product, &mut rng, now)?);
         if batch.len() == 1_000 {
             store.import_cases(&batch, None, now).await?;
             batch.clear();
@@ -96,8 +98,85 @@ const WORDS_EN: &[&str] = &[
 ];
 const VENDORS: &[&str] = &["星河", "云途", "Acme", "北辰", "Lumen", "青柠"];
 
-/// Synthetic case `i`: ids `BENCH-2025-…`, so seeded and real cases never collide.
-fn synthetic_case(i: u32, rng: &mut impl Rng, now: OffsetDateTime) -> anyhow::Result<Case> {
+/// The vendor and product the synthetic cases belong to (`com.bench.app`), created on first use.
+async fn bench_product(store: &Store, now: OffsetDateTime) -> anyhow::Result<CaseProduct> {
+    let product = match store
+        .product_by_package(Platform::Android, BENCH_PACKAGE)
+        .await?
+    {
+        Some(product) => product,
+        None => {
+            let org = NewOrganisation {
+                name: "Bench Vendor".into(),
+                kind: OrgKind::Vendor,
+                jurisdiction: Jurisdiction::Domestic,
+                security_contact: None,
+            }
+            .validate()?;
+            let org = store.create_org(&org, now).await?;
+            let product = NewProduct {
+                vendor_org: org.id,
+                name: "Bench App".into(),
+                platform: Platform::Android,
+                package_id: BENCH_PACKAGE.into(),
+                store_url: None,
+                signing_cert_sha256: None,
+            }
+            .validate()?;
+            store.create_product(&product, now).await?
+        }
+    };
+    let org = store.org(product.vendor_org).await?;
+    Ok(CaseProduct {
+        product: product.id,
+        vendor_org: org.id,
+        vendor_name: org.name,
+        vendor_jurisdiction: org.jurisdiction,
+        name: product.name,
+        platform: product.platform,
+        package_id: product.package_id,
+    })
+}
+
+const BENCH_PACKAGE: &str = "com.bench.app";
+
+/// How many synthetic cases an earlier seed added: they are numbered 1..=n without gaps, so a
+/// binary search over "does BENCH-2025-k exist" finds n in a few dozen lookups.
+async fn seeded_count(store: &Store) -> anyhow::Result<u32> {
+    let prefix = CaseIdPrefix::new("BENCH")?;
+    let exists = async |n: u32| -> anyhow::Result<bool> {
+        Ok(store
+            .case(&CaseId::new(prefix.clone(), 2025, n)?)
+            .await?
+            .is_some())
+    };
+    let (mut present, mut absent) = (0_u32, 1_u32);
+    while exists(absent).await? {
+        present = absent;
+        absent = absent.saturating_mul(2);
+        if absent == u32::MAX {
+            break;
+        }
+    }
+    while absent - present > 1 {
+        let middle = present + (absent - present) / 2;
+        if exists(middle).await? {
+            present = middle;
+        } else {
+            absent = middle;
+        }
+    }
+    Ok(present)
+}
+
+/// Synthetic case `i` of `product`: ids `BENCH-2025-…`, so seeded and real cases never collide;
+/// the names shown vary so that search has something to tell apart.
+fn synthetic_case(
+    i: u32,
+    product: &CaseProduct,
+    rng: &mut impl Rng,
+    now: OffsetDateTime,
+) -> anyhow::Result<Case> {
     let zh = WORDS_ZH[rng.random_range(0..WORDS_ZH.len())];
     let en = WORDS_EN[rng.random_range(0..WORDS_EN.len())];
     let vendor = VENDORS[rng.random_range(0..VENDORS.len())];
@@ -116,13 +195,11 @@ fn synthetic_case(i: u32, rng: &mut impl Rng, now: OffsetDateTime) -> anyhow::Re
             ),
             affected_versions: format!("< {}.0", i % 9 + 1),
             product: Some(CaseProduct {
-                product: ProductId(1),
-                vendor_org: OrgId(1),
                 vendor_name: format!("{vendor}科技"),
-                vendor_jurisdiction: Jurisdiction::Domestic,
                 name: format!("{vendor} App {i}"),
                 platform,
                 package_id: format!("com.{}.app{i}", en),
+                ..product.clone()
             }),
             reporter: None,
         },
@@ -214,11 +291,12 @@ async fn measure(store: &Store, args: &BenchArgs) -> anyhow::Result<Vec<Figure>>
     let mut rng = rand::rng();
     let now = OffsetDateTime::now_utc();
     let mut figures = Vec::new();
+    let case_product = bench_product(store, now).await?;
 
     let started = Instant::now();
     let mut batch = Vec::with_capacity(1_000);
     for i in 0..args.cases {
-        batch.push(synthetic_case(i, &mut rng, now)?);
+        batch.push(synthetic_case(i, &case_product, &mut rng, now)?);
         if batch.len() == 1_000 {
             store.import_cases(&batch, None, now).await?;
             batch.clear();
@@ -233,38 +311,11 @@ async fn measure(store: &Store, args: &BenchArgs) -> anyhow::Result<Vec<Figure>>
         seconds: started.elapsed().as_secs_f64(),
     });
 
-    let org = NewOrganisation {
-        name: "Bench Vendor".into(),
-        kind: OrgKind::Vendor,
-        jurisdiction: Jurisdiction::Domestic,
-        security_contact: None,
-    }
-    .validate()?;
-    let org = store.create_org(&org, now).await?;
-    let product = NewProduct {
-        vendor_org: org.id,
-        name: "Bench App".into(),
-        platform: Platform::Android,
-        package_id: "com.bench.app".into(),
-        store_url: None,
-        signing_cert_sha256: None,
-    }
-    .validate()?;
-    let product = store.create_product(&product, now).await?;
-    let case_product = CaseProduct {
-        product: product.id,
-        vendor_org: org.id,
-        vendor_name: org.name.clone(),
-        vendor_jurisdiction: org.jurisdiction,
-        name: product.name.clone(),
-        platform: product.platform,
-        package_id: product.package_id.clone(),
-    };
     let prefix = CaseIdPrefix::default();
     let started = Instant::now();
     for i in 0..args.submissions {
         let report = NewReport {
-            product: product.id,
+            product: case_product.product,
             title: format!("提交的报告 {i}: exported activity"),
             description: format!(
                 "Report {i} describes an exported activity that loads any URL. 详细描述。"

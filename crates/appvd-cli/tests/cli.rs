@@ -391,3 +391,34 @@ fn a_baseline_tells_new_fixed_and_unchanged() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not an appvd scan report"));
 }
+
+#[test]
+fn db_seed_and_bench_work_on_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(appvd(dir.path()).args(["db", "seed", "--cases", "30"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("added 30 synthetic cases"));
+    // Seeding again continues the numbering and reuses the bench product.
+    let out = run(appvd(dir.path()).args(["db", "seed", "--cases", "5"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(appvd(dir.path()).args(["db", "verify"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(appvd(dir.path()).args([
+        "db",
+        "bench",
+        "--cases",
+        "200",
+        "--submissions",
+        "5",
+        "--searches",
+        "5",
+        "--json",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["backend"], "sqlite");
+    let figures = v["figures"].as_array().unwrap();
+    assert!(figures.len() >= 3, "{v}");
+    assert!(figures.iter().all(|f| f["count"].as_u64() > Some(0)));
+}
