@@ -1,6 +1,6 @@
 use appvd_dex::CallSiteView;
 
-use super::broadcasts::is_protected;
+use crate::rules::manifest::is_protected_broadcast;
 use super::values::filter_actions;
 use super::{SdkLevels, call_evidence, call_key, call_location, caller_class, sdk_levels};
 use crate::finding::Severity;
@@ -164,7 +164,7 @@ fn report(
     let open: Vec<String> = filter
         .actions
         .iter()
-        .filter(|a| !is_protected(a))
+        .filter(|a| !is_protected_broadcast(a))
         .map(|a| super::brief(a, super::MAX_CONSTANT))
         .collect();
     if open.is_empty() {

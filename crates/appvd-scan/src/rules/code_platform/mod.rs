@@ -15,7 +15,6 @@
 //! class is created and installed; `webview` names the WebView settings; `broadcasts` lists the
 //! actions only the system may send.
 
-mod broadcasts;
 mod dynamic_receiver_exported;
 mod file_url_universal_access;
 mod implicit_pending_intent;

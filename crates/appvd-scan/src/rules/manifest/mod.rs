@@ -249,11 +249,17 @@ pub(crate) fn platform_permission_level(name: &str) -> Option<ProtectionLevel> {
         .map(|&(_, level)| ProtectionLevel(level))
 }
 
-/// True when only system processes may send this broadcast action.
+/// True when only system processes may send this broadcast action: a receiver that listens only
+/// for such actions cannot be reached by another app, declared in the manifest or at run time.
+///
+/// `CLOSE_SYSTEM_DIALOGS` is not declared protected, but since Android 12 the system drops it from
+/// apps (and throws for apps targeting 31+); it only tells a receiver that a system dialog closed,
+/// so it is counted with the protected ones.
 pub(crate) fn is_protected_broadcast(action: &str) -> bool {
-    platform::PROTECTED_BROADCASTS
-        .binary_search(&action)
-        .is_ok()
+    action == "android.intent.action.CLOSE_SYSTEM_DIALOGS"
+        || platform::PROTECTED_BROADCASTS
+            .binary_search(&action)
+            .is_ok()
 }
 
 /// What `permission`, guarding one of this app's components, is worth.
