@@ -1,11 +1,11 @@
 use appvd_dex::CallSiteView;
 
-use crate::rules::manifest::is_protected_broadcast;
 use super::values::filter_actions;
 use super::{SdkLevels, call_evidence, call_key, call_location, caller_class, sdk_levels};
 use crate::finding::Severity;
 use crate::model::AppModel;
 use crate::rule::{Docs, Emitter, Rule};
+use crate::rules::manifest::is_protected_broadcast;
 
 pub static RULE: Rule = Rule {
     id: "ipc.dynamic_receiver_exported",
