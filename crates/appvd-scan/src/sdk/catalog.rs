@@ -8,8 +8,9 @@
 //! one `*` allowed), `files` (entry paths; a trailing `/` matches a directory; markers only, never
 //! used to attribute findings), `version_fields` (`Lcls;->NAME:Ljava/lang/String;` constants
 //! holding the version), `version_strings` (prefixes of string constants followed by the
-//! version, such as `okhttp/`). `tracker` overrides the default, which is true when a category
-//! is a tracker category.
+//! version, such as `okhttp/`), `hosts` (network host names only the SDK talks to, matched with
+//! their subdomains; never a vendor's general domain that apps use for other reasons).
+//! `tracker` overrides the default, which is true when a category is a tracker category.
 
 use std::sync::OnceLock;
 
@@ -124,6 +125,8 @@ pub struct Sdk {
     pub version_fields: Vec<String>,
     #[serde(default)]
     pub version_strings: Vec<String>,
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -140,7 +143,7 @@ pub fn catalog() -> &'static [Sdk] {
     SDKS.get_or_init(|| parse(CATALOG).unwrap_or_default())
 }
 
-fn parse(text: &str) -> Result<Vec<Sdk>, toml::de::Error> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Sdk>, toml::de::Error> {
     Ok(toml::from_str::<CatalogFile>(text)?.sdk)
 }
 
@@ -215,7 +218,8 @@ mod tests {
                     && sdk.meta_data.is_empty()
                     && sdk.maven.is_empty()
                     && sdk.native.is_empty()
-                    && sdk.files.is_empty()),
+                    && sdk.files.is_empty()
+                    && sdk.hosts.is_empty()),
                 "{} has no fingerprint",
                 sdk.id
             );
@@ -256,6 +260,127 @@ mod tests {
         }
         let trackers = sdks.iter().filter(|s| s.is_tracker()).count();
         assert!(trackers >= 60, "{trackers} trackers");
+    }
+
+    /// Domains that apps reach for their own reasons (search, login, maps, storage, CDNs, the
+    /// vendors' other products): neither they nor a parent of them may be a fingerprint.
+    const GENERAL_DOMAINS: &[&str] = &[
+        "google.com",
+        "googleapis.com",
+        "gstatic.com",
+        "googleusercontent.com",
+        "firebaseio.com",
+        "firebasestorage.googleapis.com",
+        "maps.googleapis.com",
+        "facebook.com",
+        "www.facebook.com",
+        "m.facebook.com",
+        "fbcdn.net",
+        "instagram.com",
+        "qq.com",
+        "weixin.qq.com",
+        "api.weixin.qq.com",
+        "tencent.com",
+        "gtimg.cn",
+        "baidu.com",
+        "api.map.baidu.com",
+        "alipay.com",
+        "taobao.com",
+        "alibaba.com",
+        "aliyuncs.com",
+        "amap.com",
+        "restapi.amap.com",
+        "huawei.com",
+        "hicloud.com",
+        "xiaomi.com",
+        "mi.com",
+        "vivo.com.cn",
+        "oppomobile.com",
+        "bytedance.com",
+        "toutiao.com",
+        "snssdk.com",
+        "weibo.com",
+        "api.weibo.com",
+        "yandex.ru",
+        "yandex.net",
+        "amazonaws.com",
+        "cloudfront.net",
+        "azure.com",
+        "microsoft.com",
+        "apple.com",
+        "twitter.com",
+        "api.twitter.com",
+        "github.com",
+        "unity3d.com",
+        "api.mapbox.com",
+        "api.stripe.com",
+        "kuaishou.com",
+        "jd.com",
+    ];
+
+    /// A lower-case DNS name of at least two labels with an alphabetic (or IDNA) top-level domain.
+    fn valid_host(host: &str) -> bool {
+        let labels: Vec<&str> = host.split('.').collect();
+        let tld = labels.last().copied().unwrap_or_default();
+        host.len() <= 253
+            && labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            && ((tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+                || tld.starts_with("xn--"))
+    }
+
+    #[test]
+    fn catalog_hosts_are_valid_specific_and_claimed_once() {
+        let sdks = catalog();
+        let mut owners: HashMap<&str, &str> = HashMap::new();
+        for sdk in sdks {
+            for host in &sdk.hosts {
+                assert!(valid_host(host), "{}: host {host:?}", sdk.id);
+                if let Some(other) = owners.insert(host, &sdk.id) {
+                    panic!("{host} is claimed by {other} and {}", sdk.id);
+                }
+                for general in GENERAL_DOMAINS {
+                    let covers = general == host
+                        || general
+                            .strip_suffix(host.as_str())
+                            .is_some_and(|rest| rest.ends_with('.'));
+                    assert!(!covers, "{}: {host} covers {general}", sdk.id);
+                }
+                // A registrable name, not a public suffix such as `com.cn`.
+                let second_level = ["com.cn", "net.cn", "org.cn", "co.uk", "com.au", "co.jp"];
+                assert!(!second_level.contains(&host.as_str()), "{}: {host}", sdk.id);
+            }
+        }
+        assert!(owners.len() >= 80, "{} hosts", owners.len());
+        let with_hosts = sdks.iter().filter(|s| !s.hosts.is_empty());
+        let trackers = with_hosts.clone().filter(|s| s.is_tracker()).count();
+        assert!(trackers >= 50, "{trackers} trackers with hosts");
+        for id in [
+            "umeng-analytics",
+            "firebase-analytics",
+            "appsflyer",
+            "facebook-core",
+            "adjust",
+            "tencent-bugly",
+            "jpush",
+            "getui",
+            "pangle",
+        ] {
+            assert!(
+                with_hosts.clone().any(|s| s.id == id),
+                "{id} has no host fingerprint"
+            );
+        }
+        assert!(!valid_host("Umeng.com") && !valid_host("umeng.com.") && !valid_host("com"));
+        assert!(!valid_host("-a.com") && !valid_host("a.c") && !valid_host("a.123"));
+        assert!(valid_host("xn--bcher-kva.example") && valid_host("app-measurement.com"));
     }
 
     #[test]

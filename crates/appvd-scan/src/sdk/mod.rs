@@ -6,28 +6,38 @@
 //! profiling, identification and location), website, and its fingerprints — package prefixes of
 //! the classes it defines, manifest `<meta-data>` names it asks apps to declare, the Maven
 //! coordinates of its `META-INF/<group>_<artifact>.version` files, native library names, marker
-//! files, and constants that carry its version. [`inventory`] matches an app against the catalog
-//! and returns one [`SdkInfo`] per SDK found, with what matched and the version when known;
-//! [`attribute`] then sets [`Finding::sdk`] for findings whose class, manifest component or native
-//! library belongs to one of those SDKs.
+//! files, network hosts only it talks to, and constants that carry its version. [`inventory`]
+//! matches an app against the catalog and returns one [`SdkInfo`] per SDK found, with what matched
+//! and the version when known; [`attribute`] then sets [`Finding::sdk`] for findings whose class,
+//! manifest component or native library belongs to one of those SDKs.
 //!
 //! Matching uses the classes the app *defines* (every `classes*.dex`), not types it merely
 //! references, and the longest package prefix wins (`com.google.android.gms.ads` before
 //! `com.google.android.gms`). Classes in the app's own package are never attributed to an SDK
 //! whose namespace contains it or lies inside it: an SDK vendor's own app is not its SDK. SDKs
 //! repackaged under random names by R8 are not recognised from classes; their manifest entries,
-//! version files and native libraries still count.
+//! version files and native libraries still count, and so do the hosts they talk to.
+//!
+//! Hosts are read from the DEX string constants and the string resources (see [`hosts`] for what
+//! a host is and how it matches). A host in the code of another catalog SDK (a consent SDK's
+//! vendor list, a mediation adapter) or in a vendor's own app does not count. A host adds evidence
+//! to an SDK found otherwise and identifies an SDK whose classes were renamed, but never
+//! attributes findings: [`attribute`] ignores SDKs known only by their hosts.
 
 pub mod catalog;
+mod hosts;
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use crate::model::AppModel;
 pub use catalog::{Category, Sdk, catalog};
+use hosts::{HostIndex, may_hold_host};
 
 /// One SDK found in an app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +89,9 @@ pub enum MatchKind {
     NativeLibrary,
     /// A marker file (framework assets, SDK resources).
     File,
+    /// A host the SDK talks to, in a string constant or a string resource.
+    #[serde(rename = "network_host")]
+    Host,
 }
 
 impl MatchKind {
@@ -90,6 +103,7 @@ impl MatchKind {
             MatchKind::VersionFile => "version file",
             MatchKind::NativeLibrary => "native library",
             MatchKind::File => "file",
+            MatchKind::Host => "network host",
         }
     }
 }
@@ -149,6 +163,18 @@ impl PrefixIndex {
     }
 }
 
+/// The package and host indexes of the whole catalog, built on first use.
+fn catalog_indexes() -> &'static (PrefixIndex, HostIndex) {
+    static INDEXES: OnceLock<(PrefixIndex, HostIndex)> = OnceLock::new();
+    INDEXES.get_or_init(|| {
+        let sdks = catalog();
+        (
+            PrefixIndex::new(sdks.iter().enumerate()),
+            HostIndex::new(sdks.iter().enumerate()),
+        )
+    })
+}
+
 /// Whether a dotted name is `outer` or lies inside it (a subpackage, a class, a nested class).
 fn within(inner: &str, outer: &str) -> bool {
     inner == outer
@@ -179,9 +205,22 @@ fn file_matches(pattern: &str, name: &str) -> bool {
 
 /// Finds the catalog SDKs in an app.
 pub fn inventory(app: &AppModel) -> Vec<SdkInfo> {
+    inventory_with_places(app).0
+}
+
+/// The hosts of one SDK found in the app, and the first place that uses one.
+#[derive(Default)]
+struct HostsFound {
+    names: BTreeSet<String>,
+    place: Option<Location>,
+}
+
+/// [`inventory`], with the place where the app uses the first host of each SDK matched by host
+/// (by SDK id): the location of a finding about an SDK that has no classes or files to show.
+pub(crate) fn inventory_with_places(app: &AppModel) -> (Vec<SdkInfo>, HashMap<String, Location>) {
     let sdks = catalog();
     let app_package = app.manifest().and_then(|m| m.package.as_deref());
-    let index = PrefixIndex::new(sdks.iter().enumerate());
+    let (index, host_index) = catalog_indexes();
     let mut meta_owners: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut native_patterns: Vec<(usize, &str)> = Vec::new();
     let mut file_patterns: Vec<(usize, &str)> = Vec::new();
@@ -210,7 +249,7 @@ pub fn inventory(app: &AppModel) -> Vec<SdkInfo> {
                     info.files.push(m.value.clone());
                 }
             }
-            MatchKind::ManifestComponent | MatchKind::MetaData => {}
+            MatchKind::ManifestComponent | MatchKind::MetaData | MatchKind::Host => {}
         }
         if !info.matched.contains(&m) {
             info.matched.push(m);
@@ -343,6 +382,31 @@ pub fn inventory(app: &AppModel) -> Vec<SdkInfo> {
         }
     }
 
+    // Network hosts.
+    let mut hosts: BTreeMap<usize, HostsFound> = BTreeMap::new();
+    if !host_index.is_empty() {
+        if let Some(dex) = app.dex() {
+            dex_hosts(dex, host_index, index, sdks, app_package, &mut hosts);
+        }
+        resource_hosts(app, host_index, &mut hosts);
+    }
+    let mut places = HashMap::new();
+    for (i, found_hosts) in hosts {
+        if let (Some(sdk), Some(place)) = (sdks.get(i), found_hosts.place) {
+            places.insert(sdk.id.clone(), place);
+        }
+        for host in found_hosts.names.into_iter().take(MAX_HOSTS_SHOWN) {
+            note(
+                i,
+                Match {
+                    kind: MatchKind::Host,
+                    value: host,
+                    count: None,
+                },
+            );
+        }
+    }
+
     // Versions: version files first, then constants in code.
     if let Some(dex) = app.dex() {
         constant_versions(dex, sdks, &found, &mut versions);
@@ -355,7 +419,140 @@ pub fn inventory(app: &AppModel) -> Vec<SdkInfo> {
     }
     let mut list: Vec<SdkInfo> = found.into_values().collect();
     list.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
-    list
+    (list, places)
+}
+
+/// Most hosts listed per SDK (alphabetically first).
+const MAX_HOSTS_SHOWN: usize = 5;
+
+/// Catalog hosts in the DEX string constants, each string looked at once. A host counts at a
+/// place outside the code of other catalog SDKs and outside a vendor's own app.
+fn dex_hosts(
+    dex: &appvd_dex::Analysis<'_>,
+    index: &HostIndex,
+    prefixes: &PrefixIndex,
+    sdks: &[Sdk],
+    app_package: Option<&str>,
+    found: &mut BTreeMap<usize, HostsFound>,
+) {
+    // Per pool string: not referenced, referenced, or n + 2 for the n-th list of hosts still to
+    // place.
+    const UNUSED: u32 = 0;
+    const REFERENCED: u32 = 1;
+    let files = dex.app().dexes();
+    let mut state: Vec<Vec<u32>> = files
+        .iter()
+        .map(|d| vec![UNUSED; d.file.string_count() as usize])
+        .collect();
+    for view in dex.string_refs() {
+        let reference = view.reference();
+        if let Some(slot) = state
+            .get_mut(usize::from(reference.dex.0))
+            .and_then(|s| s.get_mut(reference.string.as_usize()))
+        {
+            *slot = REFERENCED;
+        }
+    }
+    // The strings in pool order, which is their order in the file: the bytes are read in one
+    // sweep rather than in the scattered order of the code that uses them.
+    let mut pending: Vec<Vec<(usize, String)>> = Vec::new();
+    for (file, states) in files.iter().zip(state.iter_mut()) {
+        for (n, slot) in states.iter_mut().enumerate() {
+            if *slot != REFERENCED {
+                continue;
+            }
+            let Some(string) = u32::try_from(n)
+                .ok()
+                .and_then(|n| file.file.string(appvd_dex::ids::StringIdx(n)).ok())
+            else {
+                continue;
+            };
+            if !may_hold_host(string.as_bytes()) {
+                continue;
+            }
+            // MUTF-8 that is valid UTF-8 reads the same; only NUL and supplementary characters
+            // differ, and they are not valid UTF-8.
+            let text = match std::str::from_utf8(string.as_bytes()) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => string.to_str_lossy(),
+            };
+            let mut hits = Vec::new();
+            index.find(&text, |i, host| hits.push((i, host.to_owned())));
+            if hits.is_empty() {
+                continue;
+            }
+            if let Ok(list) = u32::try_from(pending.len()) {
+                pending.push(hits);
+                *slot = list.saturating_add(2);
+            }
+        }
+    }
+    if pending.is_empty() {
+        return;
+    }
+    // Places, in reference order, until every host of a string has counted once.
+    for view in dex.string_refs() {
+        let reference = view.reference();
+        let Some(slot) = state
+            .get_mut(usize::from(reference.dex.0))
+            .and_then(|s| s.get_mut(reference.string.as_usize()))
+        else {
+            continue;
+        };
+        let Some(hits) = slot
+            .checked_sub(2)
+            .and_then(|n| pending.get_mut(n as usize))
+        else {
+            continue;
+        };
+        let at = view.location();
+        let class = at.java_class.as_str();
+        let other_sdk = prefixes
+            .lookup(class)
+            .filter(|&(_, prefix)| !own_code(app_package, class, prefix))
+            .map(|(owner, _)| owner);
+        hits.retain(|(i, host)| {
+            let vendor_app = sdks
+                .get(*i)
+                .is_some_and(|s| s.packages.iter().any(|p| own_code(app_package, class, p)));
+            let counts = other_sdk.is_none_or(|owner| owner == *i) && !vendor_app;
+            if counts {
+                let entry = found.entry(*i).or_default();
+                entry.names.insert(host.clone());
+                entry
+                    .place
+                    .get_or_insert_with(|| crate::rules::code_location(&at));
+            }
+            !counts
+        });
+        if hits.is_empty() {
+            *slot = REFERENCED;
+        }
+    }
+}
+
+/// Catalog hosts in string resources (every configuration).
+fn resource_hosts(app: &AppModel, index: &HostIndex, found: &mut BTreeMap<usize, HostsFound>) {
+    let Some(table) = app.resources() else {
+        return;
+    };
+    // Every string value of the table lies in its global pool, once.
+    let count = u32::try_from(table.global_string_count()).unwrap_or(u32::MAX);
+    for n in 0..count {
+        let Some(value) = table.global_string(n) else {
+            continue;
+        };
+        if !may_hold_host(value.as_bytes()) {
+            continue;
+        }
+        index.find(&value, |i, host| {
+            let entry = found.entry(i).or_default();
+            entry.names.insert(host.to_owned());
+            entry
+                .place
+                .get_or_insert_with(|| Location::file("resources.arsc"));
+        });
+    }
 }
 
 /// Longest version text kept.
@@ -449,7 +646,12 @@ fn constant_versions(
 /// attributed are left alone.
 pub fn attribute(app: &AppModel, inventory: &[SdkInfo], findings: &mut [Finding]) {
     let sdks = catalog();
-    let wanted: HashMap<&str, &SdkInfo> = inventory.iter().map(|s| (s.id.as_str(), s)).collect();
+    // An SDK known only by the hosts it talks to has no code of its own to attribute to.
+    let wanted: HashMap<&str, &SdkInfo> = inventory
+        .iter()
+        .filter(|s| s.matched.iter().any(|m| m.kind != MatchKind::Host))
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     let present = sdks
         .iter()
         .enumerate()
@@ -592,7 +794,7 @@ mod tests {
             message: String::new(),
             masvs: "MASVS-CODE-1",
             cwe: 1,
-            location: crate::finding::Location {
+            location: Location {
                 class: class.map(str::to_owned),
                 file: file.map(str::to_owned),
                 ..Default::default()
@@ -657,5 +859,109 @@ mod tests {
         attribute(&negative, &frameworks, &mut native);
         assert_eq!(native[0].sdk.as_deref(), Some("Flutter"));
         assert!(json.as_array().is_some_and(|a| !a.is_empty()));
+    }
+
+    fn fixture(kind: &str) -> AppModel {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rules/privacy.trackers")
+            .join(format!("{kind}.apk"));
+        AppModel::open(&path).expect("fixture")
+    }
+
+    fn host_matches(info: &SdkInfo) -> Vec<&str> {
+        info.matched
+            .iter()
+            .filter(|m| m.kind == MatchKind::Host)
+            .map(|m| m.value.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn hosts_identify_renamed_sdks_without_attributing_findings() {
+        let app = fixture("positive");
+        let (inventory, places) = inventory_with_places(&app);
+        let by_id = |id: &str| inventory.iter().find(|s| s.id == id);
+        // Code under a random package that talks to the attribution SDK's hosts.
+        let adjust = by_id("adjust").expect("adjust by its hosts");
+        assert_eq!(host_matches(adjust), ["app.adjust.com", "gdpr.adjust.com"]);
+        assert!(adjust.packages.is_empty() && adjust.files.is_empty());
+        assert_eq!(adjust.matched.len(), 2);
+        let place = places.get("adjust").expect("place");
+        assert_eq!(place.class.as_deref(), Some("q.x9.e"));
+        assert_eq!(place.file.as_deref(), Some("classes.dex"));
+        // A bare host in a string resource.
+        let braze = by_id("braze").expect("braze by its resource");
+        assert_eq!(host_matches(braze), ["sdk.iad-03.braze.com"]);
+        assert_eq!(
+            places.get("braze").and_then(|p| p.file.as_deref()),
+            Some("resources.arsc")
+        );
+        // Evidence for an SDK found by its classes.
+        let firebase = by_id("firebase-analytics").expect("firebase");
+        assert_eq!(host_matches(firebase), ["app-measurement.com"]);
+        assert_eq!(firebase.packages, ["com.google.firebase.analytics"]);
+        let json = serde_json::to_value(firebase).expect("serialises");
+        assert!(
+            json["matched"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|m| m["kind"] == "network_host")),
+            "{json}"
+        );
+
+        // Known by hosts alone, Adjust attributes nothing, not even its own namespace.
+        let mut findings = vec![
+            finding(Some("q.x9.e"), Some("classes.dex")),
+            finding(Some("com.adjust.sdk.Adjust"), None),
+            finding(
+                Some("com.google.firebase.analytics.FirebaseAnalytics"),
+                None,
+            ),
+        ];
+        attribute(&app, &inventory, &mut findings);
+        assert_eq!(findings[0].sdk, None);
+        assert_eq!(findings[1].sdk, None);
+        assert_eq!(findings[2].sdk, firebase_name(&inventory));
+    }
+
+    fn firebase_name(inventory: &[SdkInfo]) -> Option<String> {
+        inventory
+            .iter()
+            .find(|s| s.id == "firebase-analytics")
+            .map(|s| s.name.clone())
+    }
+
+    #[test]
+    fn look_alike_hosts_and_hosts_in_other_sdks_do_not_count() {
+        let app = fixture("negative");
+        let sdks = catalog();
+        let index = HostIndex::new(sdks.iter().enumerate());
+        let dex = app.dex().expect("dex");
+        // The fixture does hold a tracker host, in OkHttp's code.
+        let tracker_hosts: Vec<(String, String)> = dex
+            .string_refs()
+            .flat_map(|r| {
+                let mut out = Vec::new();
+                let class = r.location().java_class;
+                index.find(&r.text(), |i, _| {
+                    if let Some(sdk) = sdks.get(i) {
+                        out.push((sdk.id.clone(), class.clone()));
+                    }
+                });
+                out
+            })
+            .collect();
+        assert_eq!(
+            tracker_hosts,
+            [(
+                "facebook-core".to_owned(),
+                "okhttp3.OkHttpClient".to_owned()
+            )]
+        );
+        let inventory = inventory(&app);
+        assert!(
+            inventory.iter().all(|s| host_matches(s).is_empty()),
+            "{inventory:#?}"
+        );
+        assert!(inventory.iter().all(|s| !s.is_tracker()));
     }
 }
