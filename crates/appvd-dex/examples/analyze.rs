@@ -67,10 +67,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         built.as_secs_f64() * 1e3
     )?;
     let index = analysis.index();
-    let values: Vec<&ConstValue> = index
+    let values: Vec<ConstValue> = index
         .call_sites()
         .iter()
-        .flat_map(|c| index.args(c).iter())
+        .flat_map(|c| index.args(c))
         .collect();
     let unknown = values
         .iter()

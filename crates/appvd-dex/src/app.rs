@@ -5,7 +5,7 @@ use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::class::ClassDef;
 use crate::file::{DexFile, ParseOptions};
 use crate::framework::{Framework, framework};
-use crate::hash::{FxHashMap, FxHashSet};
+use crate::hash::{FxHashMap, FxHashSet, IdTable, hash_words};
 use crate::ids::{AccessFlags, FieldIdx, MethodIdx, TypeIdx};
 use crate::symbols::{Sym, Symbols};
 use crate::value::EncodedValue;
@@ -225,7 +225,8 @@ pub struct App<'a> {
     classes: Vec<AppClass>,
     methods: Vec<AppMethod>,
     class_by_type: FxHashMap<Sym, ClassId>,
-    method_by_key: FxHashMap<MethodKey, AppMethodId>,
+    /// [`AppMethodId`]s by their key (the first method defined with a key).
+    method_by_key: IdTable,
     framework: &'static Framework,
     framework_parents: FxHashMap<Sym, (Option<Sym>, Vec<Sym>)>,
     framework_declares: FxHashSet<MethodKey>,
@@ -313,7 +314,7 @@ impl<'a> App<'a> {
             classes: Vec::new(),
             methods: Vec::new(),
             class_by_type: FxHashMap::default(),
-            method_by_key: FxHashMap::default(),
+            method_by_key: IdTable::default(),
             framework: framework(),
             framework_parents: FxHashMap::default(),
             framework_declares: FxHashSet::default(),
@@ -324,35 +325,36 @@ impl<'a> App<'a> {
         app.intern_framework();
         app.build_class_table();
         app.break_cycles();
+        // The tables are complete; growing them by doubling left up to half of each unused.
+        app.symbols.shrink_to_fit();
+        app.classes.shrink_to_fit();
+        app.methods.shrink_to_fit();
         app.anomalies = cap_anomalies(std::mem::take(&mut app.anomalies));
         app
     }
 
     fn intern_framework(&mut self) {
-        for class in self.framework.classes() {
-            let sym = self
-                .symbols
-                .intern_owned(class.descriptor.clone().into_bytes());
+        // The table is static, so its names are borrowed rather than copied.
+        let framework = self.framework;
+        for class in framework.classes() {
+            let sym = self.symbols.intern(class.descriptor.as_bytes());
             let superclass = class
                 .superclass
                 .as_ref()
-                .map(|s| self.symbols.intern_owned(s.clone().into_bytes()));
+                .map(|s| self.symbols.intern(s.as_bytes()));
             let interfaces = class
                 .interfaces
                 .iter()
-                .map(|s| self.symbols.intern_owned(s.clone().into_bytes()))
+                .map(|s| self.symbols.intern(s.as_bytes()))
                 .collect();
             self.framework_parents.insert(sym, (superclass, interfaces));
             for method in &class.methods {
                 let Some(paren) = method.find('(') else {
                     continue;
                 };
-                let name = self
-                    .symbols
-                    .intern_owned(method.as_bytes()[..paren].to_vec());
-                let proto = self
-                    .symbols
-                    .intern_owned(method.as_bytes()[paren..].to_vec());
+                let (name, proto) = method.as_bytes().split_at(paren);
+                let name = self.symbols.intern(name);
+                let proto = self.symbols.intern(proto);
                 self.framework_declares.insert(MethodKey {
                     class: sym,
                     name,
@@ -492,7 +494,17 @@ impl<'a> App<'a> {
                         code_off: method.code_off,
                         direct,
                     });
-                    self.method_by_key.entry(key).or_insert(id);
+                    let hash = method_key_hash(key);
+                    let methods = &self.methods;
+                    if self
+                        .method_by_key
+                        .find(hash, |m| {
+                            methods.get(m as usize).is_some_and(|m| m.key == key)
+                        })
+                        .is_none()
+                    {
+                        self.method_by_key.insert_new(hash, id.0);
+                    }
                 }
                 let last_method = self.methods.len() as u32;
 
@@ -680,7 +692,7 @@ impl<'a> App<'a> {
     pub fn resolve_declaring(&self, key: MethodKey) -> Sym {
         for t in self.supertypes(key.class) {
             let probe = MethodKey { class: t, ..key };
-            if self.framework_declares.contains(&probe) || self.method_by_key.contains_key(&probe) {
+            if self.framework_declares.contains(&probe) || self.method_by_key(probe).is_some() {
                 return t;
             }
         }
@@ -741,7 +753,11 @@ impl<'a> App<'a> {
 
     /// The method an app class defines with exactly this key.
     pub fn method_by_key(&self, key: MethodKey) -> Option<AppMethodId> {
-        self.method_by_key.get(&key).copied()
+        self.method_by_key
+            .find(method_key_hash(key), |m| {
+                self.methods.get(m as usize).is_some_and(|m| m.key == key)
+            })
+            .map(AppMethodId)
     }
 
     /// The interner.
@@ -837,6 +853,10 @@ impl<'a> App<'a> {
     }
 }
 
+fn method_key_hash(key: MethodKey) -> u64 {
+    hash_words(&[key.class.0, key.name.0, key.proto.0])
+}
+
 fn intern_dex<'a>(name: String, file: DexFile<'a>, symbols: &mut Symbols<'a>) -> AppDex<'a> {
     let bad_type = symbols.intern(b"<bad type>");
     let bad_name = symbols.intern(b"<bad name>");
@@ -847,6 +867,8 @@ fn intern_dex<'a>(name: String, file: DexFile<'a>, symbols: &mut Symbols<'a>) ->
             Err(_) => bad_type,
         })
         .collect();
+    // One buffer for every prototype text; only new ones are copied into the interner.
+    let mut text = Vec::new();
     let protos: Vec<Sym> = (0..file.proto_count())
         .map(|i| {
             let Ok(proto) = file.proto_id(crate::ids::ProtoIdx(i)) else {
@@ -855,7 +877,8 @@ fn intern_dex<'a>(name: String, file: DexFile<'a>, symbols: &mut Symbols<'a>) ->
             let Ok(params) = file.proto_parameters(&proto) else {
                 return bad_proto;
             };
-            let mut text = vec![b'('];
+            text.clear();
+            text.push(b'(');
             for p in params.iter() {
                 text.extend_from_slice(
                     types
@@ -874,7 +897,7 @@ fn intern_dex<'a>(name: String, file: DexFile<'a>, symbols: &mut Symbols<'a>) ->
                     .map(|&s| symbols.bytes(s))
                     .unwrap_or(b"?"),
             );
-            symbols.intern_owned(text)
+            symbols.intern_copy(&text)
         })
         .collect();
     let name_sym = |symbols: &mut Symbols<'a>, idx| match file.string(idx) {

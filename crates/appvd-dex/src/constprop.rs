@@ -182,31 +182,30 @@ pub(crate) struct DexTables {
     pub(crate) models: Vec<Model>,
     /// Prototype index of each method reference (`NONE` if unreadable).
     pub(crate) method_proto: Vec<u32>,
-    /// First character of each parameter type, per prototype.
-    pub(crate) proto_params: Vec<Box<[u8]>>,
+    /// First character of each parameter type, for every prototype one after the other.
+    param_chars: Vec<u8>,
+    /// End of each prototype's characters in `param_chars`.
+    param_ends: Vec<u32>,
 }
 
 impl DexTables {
     pub(crate) fn build(app: &App<'_>, dex: &AppDex<'_>) -> DexTables {
         let file = &dex.file;
-        let proto_params: Vec<Box<[u8]>> = (0..file.proto_count())
-            .map(|i| {
-                let Ok(proto) = file.proto_id(ProtoIdx(i)) else {
-                    return Box::from(&[][..]);
-                };
-                let Ok(params) = file.proto_parameters(&proto) else {
-                    return Box::from(&[][..]);
-                };
-                params
-                    .iter()
-                    .map(|t| {
-                        dex.type_sym(t)
-                            .and_then(|s| app.symbols().bytes(s).first().copied())
-                            .unwrap_or(b'L')
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut param_chars = Vec::new();
+        let mut param_ends = Vec::with_capacity(file.proto_count() as usize);
+        for i in 0..file.proto_count() {
+            let params = file
+                .proto_id(ProtoIdx(i))
+                .and_then(|proto| file.proto_parameters(&proto));
+            if let Ok(params) = params {
+                param_chars.extend(params.iter().map(|t| {
+                    dex.type_sym(t)
+                        .and_then(|s| app.symbols().bytes(s).first().copied())
+                        .unwrap_or(b'L')
+                }));
+            }
+            param_ends.push(param_chars.len() as u32);
+        }
         let method_proto: Vec<u32> = (0..file.method_count())
             .map(|i| {
                 file.method_id(MethodIdx(i))
@@ -227,26 +226,31 @@ impl DexTables {
         DexTables {
             models,
             method_proto,
-            proto_params,
+            param_chars,
+            param_ends,
         }
     }
 
-    fn params_of_method(&self, method: u32) -> &[u8] {
+    /// First character of each parameter type of a method reference.
+    pub(crate) fn params_of_method(&self, method: u32) -> &[u8] {
         let proto = self
             .method_proto
             .get(method as usize)
             .copied()
             .unwrap_or(NONE);
-        self.proto_params
-            .get(proto as usize)
-            .map(|p| p.as_ref())
-            .unwrap_or_default()
+        self.params_of_proto(proto)
     }
 
     fn params_of_proto(&self, proto: u32) -> &[u8] {
-        self.proto_params
-            .get(proto as usize)
-            .map(|p| p.as_ref())
+        let Some(&end) = self.param_ends.get(proto as usize) else {
+            return &[];
+        };
+        let start = match proto.checked_sub(1) {
+            Some(previous) => self.param_ends.get(previous as usize).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.param_chars
+            .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 }

@@ -59,6 +59,16 @@ impl Origins {
         Origins(bits & Self::FLAGS)
     }
 
+    /// The whole representation (tags and parameter index), for compact storage.
+    pub(crate) const fn raw(self) -> u32 {
+        self.0
+    }
+
+    /// Inverse of [`Self::raw`].
+    pub(crate) const fn from_raw(raw: u32) -> Origins {
+        Origins(raw)
+    }
+
     /// The origin of a method parameter (0-based, not counting `this`).
     pub fn parameter(index: u16) -> Origins {
         Origins(Self::PARAMETER | ((u32::from(index) + 1) << 16))

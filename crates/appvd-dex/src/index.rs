@@ -13,24 +13,33 @@ use crate::constprop::{self, DexTables, LStr, MethodFacts, MethodInput, Val};
 use crate::facts::{ArrayId, ArrayValue, ConstValue, InvokeKind, StrRef};
 use crate::hash::FxHashMap;
 use crate::ids::{FieldIdx, MethodIdx, StringIdx};
+use crate::packed::PackedValue;
 use crate::symbols::Sym;
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// One `invoke-*` instruction (kept small: an app has hundreds of thousands).
-#[derive(Debug, Clone)]
+/// One `invoke-*` instruction (16 bytes: an app has hundreds of thousands).
+#[derive(Debug, Clone, Copy)]
 pub struct CallSite {
     /// The method containing the call.
     pub caller: AppMethodId,
     /// Code offset (16-bit units) of the instruction.
     pub at: u32,
-    /// The raw index operand: a method index in the caller's DEX file, or a call site index
-    /// for `invoke-custom`. [`AppIndex::callee`] resolves it.
-    pub index: u32,
     args_start: u32,
-    args_len: u16,
+    /// Every invoke format has a 16-bit index operand.
+    index: u16,
     /// Invoke kind.
     pub kind: InvokeKind,
+    /// Invoke formats pass at most 255 argument words.
+    args_len: u8,
+}
+
+impl CallSite {
+    /// The raw index operand: a method index in the caller's DEX file, or a call site index
+    /// for `invoke-custom`. [`AppIndex::callee`] resolves it.
+    pub fn index(&self) -> u32 {
+        u32::from(self.index)
+    }
 }
 
 /// Where a string from the pool is used.
@@ -80,21 +89,131 @@ pub struct FieldAccess {
     pub value: ConstValue,
 }
 
+/// A [`FieldAccess`] as the index stores it (32 bytes instead of 40).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoredAccess {
+    method: AppMethodId,
+    at: u32,
+    field: FieldKey,
+    value: PackedValue,
+    flags: u8,
+}
+
+impl StoredAccess {
+    const WRITE: u8 = 1;
+    const STATIC: u8 = 2;
+
+    fn unpack(&self, overflow: &[ConstValue]) -> FieldAccess {
+        FieldAccess {
+            method: self.method,
+            at: self.at,
+            field: self.field,
+            write: self.flags & Self::WRITE != 0,
+            is_static: self.flags & Self::STATIC != 0,
+            value: self
+                .value
+                .unpack(overflow)
+                .unwrap_or(ConstValue::Unknown(Default::default())),
+        }
+    }
+}
+
+/// Field accesses in index order, handed out as [`FieldAccess`] values.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldAccesses<'x> {
+    stored: &'x [StoredAccess],
+    overflow: &'x [ConstValue],
+}
+
+impl<'x> FieldAccesses<'x> {
+    /// Number of accesses.
+    pub fn len(&self) -> usize {
+        self.stored.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.stored.is_empty()
+    }
+
+    /// The access at position `i`.
+    pub fn get(&self, i: usize) -> Option<FieldAccess> {
+        self.stored.get(i).map(|a| a.unpack(self.overflow))
+    }
+
+    /// The accesses in order.
+    pub fn iter(&self) -> FieldAccessIter<'x> {
+        FieldAccessIter {
+            stored: self.stored.iter(),
+            overflow: self.overflow,
+        }
+    }
+}
+
+impl<'x> IntoIterator for FieldAccesses<'x> {
+    type Item = FieldAccess;
+    type IntoIter = FieldAccessIter<'x>;
+
+    fn into_iter(self) -> FieldAccessIter<'x> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`FieldAccesses`].
+#[derive(Debug, Clone)]
+pub struct FieldAccessIter<'x> {
+    stored: std::slice::Iter<'x, StoredAccess>,
+    overflow: &'x [ConstValue],
+}
+
+impl Iterator for FieldAccessIter<'_> {
+    type Item = FieldAccess;
+
+    fn next(&mut self) -> Option<FieldAccess> {
+        self.stored.next().map(|a| a.unpack(self.overflow))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stored.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for FieldAccessIter<'_> {
+    fn next_back(&mut self) -> Option<FieldAccess> {
+        self.stored.next_back().map(|a| a.unpack(self.overflow))
+    }
+}
+
+impl ExactSizeIterator for FieldAccessIter<'_> {}
+
 /// The indexes of one app.
+///
+/// Everything is kept in a few flat vectors: values are stored packed (eight bytes, see the
+/// `packed` module), per-method tables are prefix offsets into the flat vectors (calls and code
+/// strings are stored in method order), and strings built by the analysis share one buffer.
 #[derive(Debug, Default)]
 pub struct AppIndex {
     pub(crate) calls: Vec<CallSite>,
-    pub(crate) args: Vec<ConstValue>,
-    pub(crate) by_name: FxHashMap<Sym, Vec<u32>>,
-    pub(crate) method_calls: Vec<Range<u32>>,
-    pub(crate) method_strings: Vec<Range<u32>>,
-    pub(crate) strings: Vec<StringRef>,
-    pub(crate) built: Vec<Box<str>>,
-    pub(crate) arrays: Vec<ArrayValue>,
-    pub(crate) fields: Vec<FieldAccess>,
-    pub(crate) returns: Vec<Option<ConstValue>>,
-    pub(crate) skipped: Vec<bool>,
-    pub(crate) anomalies: Vec<AppAnomaly>,
+    args: Vec<PackedValue>,
+    /// Call ids grouped by the callee's name; `name_starts[sym]..name_starts[sym + 1]` are the
+    /// calls to methods named `sym`.
+    name_calls: Vec<u32>,
+    name_starts: Vec<u32>,
+    /// `call_starts[m]..call_starts[m + 1]` are the calls of method `m`.
+    call_starts: Vec<u32>,
+    /// `string_starts[m]..string_starts[m + 1]` are the code strings of method `m`.
+    string_starts: Vec<u32>,
+    strings: Vec<StringRef>,
+    built_text: String,
+    /// End of each built string in `built_text`.
+    built_ends: Vec<u32>,
+    arrays: Vec<ArrayValue>,
+    fields: Vec<StoredAccess>,
+    returns: Vec<PackedValue>,
+    /// Values that do not fit a [`PackedValue`].
+    overflow: Vec<ConstValue>,
+    skipped: Vec<bool>,
+    anomalies: Vec<AppAnomaly>,
 }
 
 /// Code units the index analyses per input byte, at most. Real code takes at most one unit
@@ -143,76 +262,50 @@ fn over_budget(app: &App<'_>) -> (Vec<bool>, usize) {
     (flags, skipped)
 }
 
-/// What one chunk of classes produced; ids of arrays and built strings are local to it.
+/// What one class produced; ids of arrays, built strings and overflowing values are local to
+/// it until [`AppIndex::absorb`] moves them.
 #[derive(Debug, Default)]
 struct Chunk {
     calls: Vec<CallSite>,
-    args: Vec<ConstValue>,
-    method_calls: Vec<(AppMethodId, Range<u32>)>,
-    method_strings: Vec<(AppMethodId, Range<u32>)>,
+    args: Vec<PackedValue>,
+    /// Analysed methods in order, with their number of calls and of code strings.
+    methods: Vec<(AppMethodId, u32, u32)>,
     strings: Vec<StringRef>,
-    built: Vec<Box<str>>,
+    built_text: String,
+    built_ends: Vec<u32>,
     arrays: Vec<ArrayValue>,
-    fields: Vec<FieldAccess>,
-    returns: Vec<(AppMethodId, ConstValue)>,
+    fields: Vec<StoredAccess>,
+    returns: Vec<(AppMethodId, PackedValue)>,
+    overflow: Vec<ConstValue>,
     anomalies: Vec<AppAnomaly>,
 }
 
+impl Chunk {
+    fn pack(&mut self, value: ConstValue) -> PackedValue {
+        PackedValue::pack(value, &mut self.overflow)
+    }
+
+    fn push_built(&mut self, text: &str) -> u32 {
+        self.built_text.push_str(text);
+        self.built_ends.push(self.built_text.len() as u32);
+        self.built_ends.len() as u32 - 1
+    }
+}
+
+/// Moves the ids in a full value by the given offsets (array elements are kept unpacked).
 fn rebase(value: &mut ConstValue, arrays: u32, built: u32) {
     let fix = |s: &mut StrRef| {
         if let StrRef::Built(id) = s {
-            *id += built;
+            *id = id.wrapping_add(built);
         }
     };
     match value {
-        ConstValue::Array(ArrayId(id)) => *id += arrays,
+        ConstValue::Array(ArrayId(id)) => *id = id.wrapping_add(arrays),
         ConstValue::String(s)
         | ConstValue::StringBytes(s)
         | ConstValue::StringChars(s)
         | ConstValue::Base64Decoded(s) => fix(s),
         _ => {}
-    }
-}
-
-impl Chunk {
-    fn append(mut self, mut other: Chunk) -> Chunk {
-        let (arrays, built) = (self.arrays.len() as u32, self.built.len() as u32);
-        let (calls, args) = (self.calls.len() as u32, self.args.len() as u32);
-        for v in other.args.iter_mut() {
-            rebase(v, arrays, built);
-        }
-        for array in other.arrays.iter_mut() {
-            for (_, v) in array.elements.iter_mut() {
-                rebase(v, arrays, built);
-            }
-        }
-        for f in other.fields.iter_mut() {
-            rebase(&mut f.value, arrays, built);
-        }
-        for (_, v) in other.returns.iter_mut() {
-            rebase(v, arrays, built);
-        }
-        for call in other.calls.iter_mut() {
-            call.args_start += args;
-        }
-        for (_, range) in other.method_calls.iter_mut() {
-            *range = range.start + calls..range.end + calls;
-        }
-        let strings = self.strings.len() as u32;
-        for (_, range) in other.method_strings.iter_mut() {
-            *range = range.start + strings..range.end + strings;
-        }
-        self.calls.append(&mut other.calls);
-        self.args.append(&mut other.args);
-        self.method_calls.append(&mut other.method_calls);
-        self.method_strings.append(&mut other.method_strings);
-        self.strings.append(&mut other.strings);
-        self.built.append(&mut other.built);
-        self.arrays.append(&mut other.arrays);
-        self.fields.append(&mut other.fields);
-        self.returns.append(&mut other.returns);
-        self.anomalies.append(&mut other.anomalies);
-        self
     }
 }
 
@@ -234,10 +327,14 @@ impl Converter<'_> {
         match s {
             LStr::Pool(idx) => StrRef::Pool { dex: self.dex, idx },
             LStr::Built(local) => {
-                let id = *self.built_map.entry(local).or_insert_with(|| {
-                    chunk.built.push(Box::from(self.facts.built_text(local)));
-                    chunk.built.len() as u32 - 1
-                });
+                let id = match self.built_map.get(&local) {
+                    Some(&id) => id,
+                    None => {
+                        let id = chunk.push_built(self.facts.built_text(local));
+                        self.built_map.insert(local, id);
+                        id
+                    }
+                };
                 StrRef::Built(id)
             }
         }
@@ -271,10 +368,7 @@ impl Converter<'_> {
             Val::Arr(_) if depth > MAX_ARRAY_NESTING => ConstValue::Unknown(Default::default()),
             Val::Arr(site) => ConstValue::Array(ArrayId(self.array(site, chunk, depth))),
             Val::Builder(b) => match self.facts.builder_text(b) {
-                Some(text) => {
-                    chunk.built.push(Box::from(text));
-                    ConstValue::String(StrRef::Built(chunk.built.len() as u32 - 1))
-                }
+                Some(text) => ConstValue::String(StrRef::Built(chunk.push_built(text))),
                 None => {
                     ConstValue::Unknown(self.facts.origins(v).with(crate::facts::Origins::CONCAT))
                 }
@@ -322,6 +416,10 @@ impl Converter<'_> {
     }
 }
 
+/// Classes analysed in parallel before their results are merged: small enough that the
+/// unmerged results stay a small fraction of the index, large enough to keep the threads busy.
+const BATCH: usize = 512;
+
 impl AppIndex {
     /// Analyses every method of every app class and builds the indexes.
     pub fn build(app: &App<'_>) -> AppIndex {
@@ -331,11 +429,16 @@ impl AppIndex {
             .map(|dex| DexTables::build(app, dex))
             .collect();
         let (skipped, skipped_count) = over_budget(app);
-        // Batches bound the memory held by per-class results that are not merged yet; within a
-        // batch, classes are analysed in parallel and collected in order.
-        const BATCH: usize = 2048;
+        let methods = app.methods().len();
+        let mut index = AppIndex {
+            call_starts: vec![0; methods + 1],
+            string_starts: vec![0; methods + 1],
+            returns: vec![PackedValue::ABSENT; methods],
+            ..AppIndex::default()
+        };
+        // Within a batch classes are analysed in parallel and collected in order, so the
+        // result does not depend on thread scheduling.
         let classes = app.classes().len();
-        let mut chunk = Chunk::default();
         let mut start = 0;
         while start < classes {
             let end = (start + BATCH).min(classes);
@@ -344,25 +447,20 @@ impl AppIndex {
                 .map(|class| analyze_class(app, &tables, &skipped, ClassId(class as u32)))
                 .collect();
             for part in parts {
-                chunk = chunk.append(part);
+                index.absorb(part);
             }
             start = end;
         }
-
-        let mut index = AppIndex {
-            calls: chunk.calls,
-            args: chunk.args,
-            by_name: FxHashMap::default(),
-            method_calls: vec![0..0; app.methods().len()],
-            method_strings: vec![0..0; app.methods().len()],
-            strings: chunk.strings,
-            built: chunk.built,
-            arrays: chunk.arrays,
-            fields: chunk.fields,
-            returns: vec![None; app.methods().len()],
-            skipped,
-            anomalies: chunk.anomalies,
-        };
+        drop(tables);
+        // Per-method counts become offsets into the flat vectors.
+        for starts in [&mut index.call_starts, &mut index.string_starts] {
+            let mut sum = 0u32;
+            for slot in starts.iter_mut() {
+                sum = sum.wrapping_add(*slot);
+                *slot = sum;
+            }
+        }
+        index.skipped = skipped;
         if skipped_count > 0 {
             index.anomalies.push(AppAnomaly {
                 dex: None,
@@ -372,34 +470,103 @@ impl AppIndex {
                 ),
             });
         }
-        for (method, range) in chunk.method_calls {
-            if let Some(slot) = index.method_calls.get_mut(method.0 as usize) {
-                *slot = range;
-            }
-        }
-        for (method, range) in chunk.method_strings {
-            if let Some(slot) = index.method_strings.get_mut(method.0 as usize) {
-                *slot = range;
-            }
-        }
-        for (method, value) in chunk.returns {
-            if let Some(slot) = index.returns.get_mut(method.0 as usize) {
-                *slot = Some(value);
-            }
-        }
+        index.index_names(app);
+        index.add_static_strings(app);
+        index.anomalies = crate::app::cap_anomalies(std::mem::take(&mut index.anomalies));
         // Growing by doubling leaves up to half of each vector as spare capacity.
         index.calls.shrink_to_fit();
         index.args.shrink_to_fit();
         index.strings.shrink_to_fit();
-        index.built.shrink_to_fit();
+        index.built_text.shrink_to_fit();
+        index.built_ends.shrink_to_fit();
         index.arrays.shrink_to_fit();
         index.fields.shrink_to_fit();
-        for (i, call) in index.calls.iter().enumerate() {
-            if let Some(key) = index.callee(app, call) {
-                index.by_name.entry(key.name).or_default().push(i as u32);
+        index.overflow.shrink_to_fit();
+        index
+    }
+
+    /// Appends one class's results, moving its local ids past the ones already stored.
+    fn absorb(&mut self, mut part: Chunk) {
+        let arrays = self.arrays.len() as u32;
+        let built = self.built_ends.len() as u32;
+        let overflow = self.overflow.len() as u32;
+        let args = self.args.len() as u32;
+        let text = self.built_text.len() as u32;
+        for array in part.arrays.iter_mut() {
+            for (_, v) in array.elements.iter_mut() {
+                rebase(v, arrays, built);
             }
         }
-        // Initial values of static fields are string uses too (secrets often live there).
+        for call in part.calls.iter_mut() {
+            call.args_start = call.args_start.wrapping_add(args);
+        }
+        for (method, calls, strings) in part.methods {
+            let slot = method.0 as usize + 1;
+            if let Some(count) = self.call_starts.get_mut(slot) {
+                *count = calls;
+            }
+            if let Some(count) = self.string_starts.get_mut(slot) {
+                *count = strings;
+            }
+        }
+        for (method, value) in part.returns {
+            if let Some(slot) = self.returns.get_mut(method.0 as usize) {
+                *slot = value.rebase(arrays, built, overflow);
+            }
+        }
+        self.args
+            .extend(part.args.iter().map(|v| v.rebase(arrays, built, overflow)));
+        self.fields.extend(part.fields.iter().map(|f| StoredAccess {
+            value: f.value.rebase(arrays, built, overflow),
+            ..*f
+        }));
+        self.built_ends
+            .extend(part.built_ends.iter().map(|e| e.wrapping_add(text)));
+        self.built_text.push_str(&part.built_text);
+        self.calls.append(&mut part.calls);
+        self.strings.append(&mut part.strings);
+        self.arrays.append(&mut part.arrays);
+        self.overflow.append(&mut part.overflow);
+        self.anomalies.append(&mut part.anomalies);
+    }
+
+    /// Groups call ids by callee name (a counting sort over symbol numbers).
+    fn index_names(&mut self, app: &App<'_>) {
+        let symbols = app.symbols().len();
+        let mut starts = vec![0u32; symbols + 1];
+        let name_of = |call: &CallSite| {
+            self.callee(app, call)
+                .map(|key| key.name.0 as usize)
+                .filter(|&name| name < symbols)
+        };
+        for call in &self.calls {
+            if let Some(name) = name_of(call) {
+                starts[name + 1] += 1;
+            }
+        }
+        let mut sum = 0u32;
+        for slot in starts.iter_mut() {
+            sum += *slot;
+            *slot = sum;
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![0u32; sum as usize];
+        for (i, call) in self.calls.iter().enumerate() {
+            if let Some(name) = name_of(call)
+                && let Some(at) = next.get_mut(name)
+            {
+                if let Some(slot) = grouped.get_mut(*at as usize) {
+                    *slot = i as u32;
+                }
+                *at += 1;
+            }
+        }
+        self.name_calls = grouped;
+        self.name_starts = starts;
+    }
+
+    /// Initial values of static fields are string uses too (secrets often live there).
+    fn add_static_strings(&mut self, app: &App<'_>) {
         for (class_index, class) in app.classes().iter().enumerate() {
             let Some(dex) = app.dex(class.dex) else {
                 continue;
@@ -412,7 +579,7 @@ impl AppIndex {
                 Ok(values) => {
                     for (field, value) in data.static_fields.iter().zip(values.iter()) {
                         if let crate::value::EncodedValue::String(s) = value {
-                            index.strings.push(StringRef {
+                            self.strings.push(StringRef {
                                 dex: class.dex,
                                 string: *s,
                                 usage: StringUse::StaticValue {
@@ -423,7 +590,7 @@ impl AppIndex {
                         }
                     }
                 }
-                Err(err) => index.anomalies.push(AppAnomaly {
+                Err(err) => self.anomalies.push(AppAnomaly {
                     dex: Some(dex.name.clone()),
                     anomaly: crate::anomaly::Anomaly::new(
                         AnomalyKind::BadEncodedValue,
@@ -433,8 +600,6 @@ impl AppIndex {
                 }),
             }
         }
-        index.anomalies = crate::app::cap_anomalies(std::mem::take(&mut index.anomalies));
-        index
     }
 
     /// All call sites, grouped by caller in class-table order.
@@ -443,11 +608,34 @@ impl AppIndex {
     }
 
     /// The argument values of a call site (receiver first for non-static calls).
-    pub fn args(&self, call: &CallSite) -> &[ConstValue] {
+    pub fn args(&self, call: &CallSite) -> impl ExactSizeIterator<Item = ConstValue> + '_ {
         let start = call.args_start as usize;
         self.args
             .get(start..start + usize::from(call.args_len))
             .unwrap_or_default()
+            .iter()
+            .map(|v| self.unpack(*v))
+    }
+
+    /// Argument `i` of a call site (receiver first for non-static calls).
+    pub fn arg(&self, call: &CallSite, i: usize) -> Option<ConstValue> {
+        if i >= usize::from(call.args_len) {
+            return None;
+        }
+        self.args
+            .get(call.args_start as usize + i)
+            .map(|v| self.unpack(*v))
+    }
+
+    /// Number of arguments of a call site.
+    pub fn arg_count(&self, call: &CallSite) -> usize {
+        usize::from(call.args_len)
+    }
+
+    fn unpack(&self, value: PackedValue) -> ConstValue {
+        value
+            .unpack(&self.overflow)
+            .unwrap_or(ConstValue::Unknown(Default::default()))
     }
 
     /// The method reference a call names (static receiver type as written); `None` for
@@ -457,26 +645,32 @@ impl AppIndex {
             return None;
         }
         let dex = app.dex(app.method(call.caller)?.dex)?;
-        dex.method_key(MethodIdx(call.index))
+        dex.method_key(MethodIdx(call.index()))
     }
 
     /// Call sites whose callee has this name.
     pub fn calls_named(&self, name: Sym) -> &[u32] {
-        self.by_name
-            .get(&name)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        let slot = name.0 as usize;
+        match (self.name_starts.get(slot), self.name_starts.get(slot + 1)) {
+            (Some(&start), Some(&end)) => self
+                .name_calls
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Ids of the call sites inside a method (a range of [`Self::call_sites`]).
+    pub(crate) fn call_range(&self, method: AppMethodId) -> Range<u32> {
+        span(&self.call_starts, method)
     }
 
     /// Call sites inside a method.
     pub fn calls_in(&self, method: AppMethodId) -> &[CallSite] {
-        match self.method_calls.get(method.0 as usize) {
-            Some(range) => self
-                .calls
-                .get(range.start as usize..range.end as usize)
-                .unwrap_or_default(),
-            None => &[],
-        }
+        let range = self.call_range(method);
+        self.calls
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
     }
 
     /// All pool string references (code and static values).
@@ -486,18 +680,20 @@ impl AppIndex {
 
     /// The `const-string` references of a method, in code order.
     pub fn strings_in(&self, method: AppMethodId) -> &[StringRef] {
-        match self.method_strings.get(method.0 as usize) {
-            Some(range) => self
-                .strings
-                .get(range.start as usize..range.end as usize)
-                .unwrap_or_default(),
-            None => &[],
-        }
+        let range = span(&self.string_starts, method);
+        self.strings
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
     }
 
     /// A string built by the analysis.
     pub fn built_string(&self, id: u32) -> Option<&str> {
-        self.built.get(id as usize).map(|s| s.as_ref())
+        let end = *self.built_ends.get(id as usize)? as usize;
+        let start = match id.checked_sub(1) {
+            Some(previous) => *self.built_ends.get(previous as usize)? as usize,
+            None => 0,
+        };
+        self.built_text.get(start..end)
     }
 
     /// An array value.
@@ -506,21 +702,38 @@ impl AppIndex {
     }
 
     /// All field accesses, grouped by method in method order.
-    pub fn field_accesses(&self) -> &[FieldAccess] {
-        &self.fields
+    pub fn field_accesses(&self) -> FieldAccesses<'_> {
+        FieldAccesses {
+            stored: &self.fields,
+            overflow: &self.overflow,
+        }
+    }
+
+    /// Every access to one field, in index order.
+    pub(crate) fn accesses_to(&self, field: FieldKey) -> Vec<FieldAccess> {
+        self.fields
+            .iter()
+            .filter(|a| a.field == field)
+            .map(|a| a.unpack(&self.overflow))
+            .collect()
     }
 
     /// The field accesses of one method, in code order.
-    pub fn field_accesses_in(&self, method: AppMethodId) -> &[FieldAccess] {
+    pub fn field_accesses_in(&self, method: AppMethodId) -> FieldAccesses<'_> {
         let start = self.fields.partition_point(|f| f.method < method);
         let end = self.fields.partition_point(|f| f.method <= method);
-        self.fields.get(start..end).unwrap_or_default()
+        FieldAccesses {
+            stored: self.fields.get(start..end).unwrap_or_default(),
+            overflow: &self.overflow,
+        }
     }
 
     /// What a method returns on every path, joined (`None` for methods without code or that
     /// never return normally).
     pub fn return_value(&self, method: AppMethodId) -> Option<ConstValue> {
-        self.returns.get(method.0 as usize).copied().flatten()
+        self.returns
+            .get(method.0 as usize)
+            .and_then(|v| v.unpack(&self.overflow))
     }
 
     /// Whether the method's code was analysed (it has code within the analysis budget).
@@ -531,6 +744,15 @@ impl AppIndex {
     /// Problems found while analysing code.
     pub fn anomalies(&self) -> &[AppAnomaly] {
         &self.anomalies
+    }
+}
+
+/// `starts[m]..starts[m + 1]`, empty when out of range.
+fn span(starts: &[u32], method: AppMethodId) -> Range<u32> {
+    let m = method.0 as usize;
+    match (starts.get(m), starts.get(m + 1)) {
+        (Some(&start), Some(&end)) if start <= end => start..end,
+        _ => 0..0,
     }
 }
 
@@ -582,7 +804,7 @@ fn analyze_class(
             tables: dex_tables,
             registers: code.registers_size,
             is_static: method.access.is_static(),
-            params: &params,
+            params,
         };
         let facts = constprop::analyze(&input, &cfg, code.insns_units());
         for anomaly in cfg.anomalies.iter().chain(facts.anomalies.iter()) {
@@ -599,27 +821,29 @@ fn analyze_class(
             built_map: FxHashMap::default(),
             array_map: FxHashMap::default(),
         };
-        let first_call = chunk.calls.len() as u32;
+        let first_call = chunk.calls.len();
         for call in &facts.calls {
+            // Every invoke format has a 16-bit index operand.
+            let Ok(index) = u16::try_from(call.index) else {
+                continue;
+            };
             let start = chunk.args.len() as u32;
-            // At most 256 argument words exist, so the count fits.
-            for &v in facts.args_of(call).iter().take(usize::from(u16::MAX)) {
+            // Invoke formats pass at most 255 argument words.
+            for &v in facts.args_of(call).iter().take(usize::from(u8::MAX)) {
                 let value = converter.value(v, &mut chunk);
-                chunk.args.push(value);
+                let packed = chunk.pack(value);
+                chunk.args.push(packed);
             }
             chunk.calls.push(CallSite {
                 caller: method_id,
                 at: call.at,
-                index: call.index,
+                index,
                 args_start: start,
-                args_len: (chunk.args.len() as u32 - start) as u16,
+                args_len: (chunk.args.len() as u32 - start) as u8,
                 kind: call.kind,
             });
         }
-        chunk
-            .method_calls
-            .push((method_id, first_call..chunk.calls.len() as u32));
-        let first_string = chunk.strings.len() as u32;
+        let first_string = chunk.strings.len();
         for &(at, string) in &facts.strings {
             chunk.strings.push(StringRef {
                 dex: class.dex,
@@ -630,40 +854,40 @@ fn analyze_class(
                 },
             });
         }
-        chunk
-            .method_strings
-            .push((method_id, first_string..chunk.strings.len() as u32));
+        chunk.methods.push((
+            method_id,
+            (chunk.calls.len() - first_call) as u32,
+            (chunk.strings.len() - first_string) as u32,
+        ));
         for field in &facts.fields {
             let Some(key) = dex.field_key(field.field) else {
                 continue;
             };
             let value = converter.value(field.value, &mut chunk);
-            chunk.fields.push(FieldAccess {
+            let value = chunk.pack(value);
+            chunk.fields.push(StoredAccess {
                 method: method_id,
                 at: field.at,
                 field: key,
-                write: field.write,
-                is_static: field.is_static,
                 value,
+                flags: if field.write { StoredAccess::WRITE } else { 0 }
+                    | if field.is_static {
+                        StoredAccess::STATIC
+                    } else {
+                        0
+                    },
             });
         }
         if let Some(ret) = facts.returns {
             let value = converter.value(ret, &mut chunk);
+            let value = chunk.pack(value);
             chunk.returns.push((method_id, value));
         }
     }
     chunk
 }
 
-fn params_of(tables: &DexTables, method: MethodIdx) -> Vec<u8> {
-    let proto = tables
-        .method_proto
-        .get(method.as_usize())
-        .copied()
-        .unwrap_or(u32::MAX);
-    tables
-        .proto_params
-        .get(proto as usize)
-        .map(|p| p.to_vec())
-        .unwrap_or_default()
+/// First character of each parameter type of a method reference.
+fn params_of(tables: &DexTables, method: MethodIdx) -> &[u8] {
+    tables.params_of_method(method.0)
 }

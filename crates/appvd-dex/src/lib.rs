@@ -61,6 +61,7 @@ pub mod index;
 pub mod insn;
 pub mod mutf8;
 pub mod opcode;
+mod packed;
 pub mod query;
 mod reader;
 pub mod shapes;

@@ -2,14 +2,14 @@
 //! (call sites, arguments, methods, string references) that resolve names and locations on
 //! demand, so that rules never decode bytes themselves.
 
-use crate::app::{App, AppAnomaly, AppMethodId, ClassId, DexId, DexInput, MethodKey};
+use crate::app::{App, AppAnomaly, AppMethodId, ClassId, DexId, DexInput, FieldKey, MethodKey};
 use crate::class::EncodedMethod;
 use crate::disasm::{DisasmOptions, Listing, method_listing};
 use crate::facts::{ArrayValue, ConstValue, InvokeKind, Origins, StrRef};
 use crate::framework::java_name_of;
 use crate::hash::FxHashMap;
 use crate::ids::{AccessFlags, StringIdx};
-use crate::index::{AppIndex, CallSite, FieldAccess, StringRef, StringUse};
+use crate::index::{AppIndex, CallSite, FieldAccess, FieldAccesses, StringRef, StringUse};
 use crate::symbols::Sym;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -83,7 +83,8 @@ impl MethodQuery {
 pub struct Analysis<'a> {
     app: App<'a>,
     index: AppIndex,
-    by_signature: OnceLock<FxHashMap<(Sym, Sym), Vec<AppMethodId>>>,
+    /// Every method id, sorted by name and prototype (then id), built on first use.
+    by_signature: OnceLock<Box<[AppMethodId]>>,
 }
 
 impl fmt::Debug for Analysis<'_> {
@@ -198,13 +199,8 @@ impl<'a> Analysis<'a> {
 
     /// Call sites inside a method, in code order.
     pub fn calls_in(&self, method: AppMethodId) -> Vec<CallSiteView<'_, 'a>> {
-        let range = self
-            .index
-            .method_calls
-            .get(method.0 as usize)
-            .cloned()
-            .unwrap_or(0..0);
-        range
+        self.index
+            .call_range(method)
             .map(|id| CallSiteView { analysis: self, id })
             .collect()
     }
@@ -233,16 +229,26 @@ impl<'a> Analysis<'a> {
         self.app.method_by_key(key).map(|id| self.method(id))
     }
 
-    fn signature_map(&self) -> &FxHashMap<(Sym, Sym), Vec<AppMethodId>> {
-        self.by_signature.get_or_init(|| {
-            let mut map: FxHashMap<(Sym, Sym), Vec<AppMethodId>> = FxHashMap::default();
-            for (i, m) in self.app.methods().iter().enumerate() {
-                map.entry((m.key.name, m.key.proto))
-                    .or_default()
-                    .push(AppMethodId(i as u32));
-            }
-            map
-        })
+    /// The methods defined with this name and prototype, in method order.
+    fn methods_with_signature(&self, name: Sym, proto: Sym) -> &[AppMethodId] {
+        let sorted = self.by_signature.get_or_init(|| {
+            let mut ids: Vec<AppMethodId> = (0..self.app.methods().len() as u32)
+                .map(AppMethodId)
+                .collect();
+            ids.sort_unstable_by_key(|&id| (self.signature_of(id), id));
+            ids.into_boxed_slice()
+        });
+        let start = sorted.partition_point(|&id| self.signature_of(id) < (name, proto));
+        let end = sorted.partition_point(|&id| self.signature_of(id) <= (name, proto));
+        sorted.get(start..end).unwrap_or_default()
+    }
+
+    fn signature_of(&self, id: AppMethodId) -> (Sym, Sym) {
+        self.app
+            .method(id)
+            .map_or((Sym(u32::MAX), Sym(u32::MAX)), |m| {
+                (m.key.name, m.key.proto)
+            })
     }
 
     /// App methods that override (or implement) `Lcls;->name(proto)ret`: same name and
@@ -259,10 +265,7 @@ impl<'a> Analysis<'a> {
         ) else {
             return Vec::new();
         };
-        let Some(candidates) = self.signature_map().get(&(name, proto)) else {
-            return Vec::new();
-        };
-        candidates
+        self.methods_with_signature(name, proto)
             .iter()
             .filter(|&&id| {
                 let Some(m) = self.app.method(id) else {
@@ -365,7 +368,7 @@ impl<'a> Analysis<'a> {
     }
 
     /// Accesses to fields named `Lcls;->name:type` (exact class).
-    pub fn field_accesses(&self, field: &str) -> Vec<&FieldAccess> {
+    pub fn field_accesses(&self, field: &str) -> Vec<FieldAccess> {
         let Some((class, rest)) = field.split_once("->") else {
             return Vec::new();
         };
@@ -377,11 +380,11 @@ impl<'a> Analysis<'a> {
         else {
             return Vec::new();
         };
-        self.index
-            .field_accesses()
-            .iter()
-            .filter(|a| a.field.class == class && a.field.name == name && a.field.type_ == ty)
-            .collect()
+        self.index.accesses_to(FieldKey {
+            class,
+            name,
+            type_: ty,
+        })
     }
 
     /// The methods a class defines, direct then virtual.
@@ -524,7 +527,7 @@ impl<'x, 'a> CallSiteView<'x, 'a> {
     pub fn callee_text(&self) -> String {
         match self.callee() {
             Some(key) => self.analysis.app.method_key_text(key),
-            None => format!("call_site_{}", self.site().index),
+            None => format!("call_site_{}", self.site().index()),
         }
     }
 
@@ -554,14 +557,14 @@ impl<'x, 'a> CallSiteView<'x, 'a> {
 
     /// Argument values; position 0 is the receiver for instance calls.
     pub fn args(&self) -> Vec<ArgView<'x, 'a>> {
-        (0..self.analysis.index.args(self.site()).len())
+        (0..self.analysis.index.arg_count(self.site()))
             .filter_map(|i| self.arg(i))
             .collect()
     }
 
     /// Argument `i` (receiver first for instance calls).
     pub fn arg(&self, i: usize) -> Option<ArgView<'x, 'a>> {
-        let value = *self.analysis.index.args(self.site()).get(i)?;
+        let value = self.analysis.index.arg(self.site(), i)?;
         let ty = self.arg_type(i);
         Some(ArgView {
             analysis: self.analysis,
@@ -949,7 +952,7 @@ impl<'x, 'a> MethodView<'x, 'a> {
     }
 
     /// Fields the method reads and writes.
-    pub fn field_accesses(&self) -> &'x [FieldAccess] {
+    pub fn field_accesses(&self) -> FieldAccesses<'x> {
         self.analysis.index.field_accesses_in(self.id)
     }
 
