@@ -14,6 +14,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use crate::logs::{self, NewEvent};
+use crate::read_sql;
 use crate::search::{SearchDocs, search_docs};
 use crate::time_column::Ts;
 use crate::{Backend, Store, StoreError, dispatch};
@@ -401,36 +402,82 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<CaseRecord>, StoreError> {
         let (limit, offset, per_page, page) = paging(page, per_page);
-        let state = filter.state.map(|s| s.as_str());
+        let empty = || Page {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        };
+        // `state` and `states` must both hold: the wanted set is their intersection.
+        let wanted: Option<Vec<CaseState>> = match (&filter.states, filter.state) {
+            (Some(list), single) => {
+                let mut set: Vec<CaseState> = list
+                    .iter()
+                    .copied()
+                    .filter(|s| single.is_none_or(|one| one == *s))
+                    .collect();
+                set.sort_by_key(|s| s.as_str());
+                set.dedup();
+                Some(set)
+            }
+            (None, Some(single)) => Some(vec![single]),
+            (None, None) => None,
+        };
+        if wanted.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(empty());
+        }
+        let mut slots: [Option<&'static str>; read_sql::STATE_SLOTS] =
+            [None; read_sql::STATE_SLOTS];
+        for (slot, state) in slots.iter_mut().zip(wanted.iter().flatten()) {
+            *slot = Some(state.as_str());
+        }
+        let sql = if filter.reporter.is_some() {
+            &read_sql::QUEUE_BY_REPORTER
+        } else if filter.assignee.is_some() {
+            &read_sql::QUEUE_BY_ASSIGNEE
+        } else if filter.product.is_some() {
+            &read_sql::QUEUE_BY_PRODUCT
+        } else if filter.vendor_org.is_some() {
+            &read_sql::QUEUE_BY_VENDOR
+        } else if wanted.is_some() {
+            &read_sql::QUEUE_BY_STATE
+        } else {
+            &read_sql::QUEUE_ALL
+        };
         let vendor = filter.vendor_org.map(|o| o.0);
         let reporter = filter.reporter.map(|u| u.0);
         let assignee = filter.assignee.map(|u| u.0);
         let case_type = filter.case_type.map(|t| t.as_str());
         let product = filter.product.map(|p| p.0);
-        let states: Option<String> = filter.states.as_ref().map(|list| {
-            list.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        });
+        let states_given = i64::from(wanted.is_some());
         dispatch!(self, pool, _b => {
-            let rows: Vec<CaseRow> = sqlx::query_as(
-                "SELECT id, version, data FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
-                 AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
-                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7) \
-                 ORDER BY updated_at DESC, id DESC LIMIT $8 OFFSET $9",
-            )
-            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(product).bind(limit).bind(offset)
-            .fetch_all(pool)
-            .await?;
-            let (total,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
-                 AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
-                 AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7)",
-            )
-            .bind(state).bind(vendor).bind(reporter).bind(assignee).bind(case_type).bind(&states).bind(product)
-            .fetch_one(pool)
-            .await?;
+            macro_rules! bind_filter {
+                ($query:expr) => {{
+                    let mut q = $query
+                        .bind(vendor)
+                        .bind(reporter)
+                        .bind(assignee)
+                        .bind(case_type)
+                        .bind(product)
+                        .bind(states_given);
+                    for state in slots {
+                        q = q.bind(state);
+                    }
+                    q
+                }};
+            }
+            let rows: Vec<CaseRow> = bind_filter!(sqlx::query_as(sql.page))
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            let total = match known_total(rows.len(), limit, offset) {
+                Some(total) => total,
+                None => {
+                    let (total,): (i64,) = bind_filter!(sqlx::query_as(sql.count)).fetch_one(pool).await?;
+                    total
+                }
+            };
             Ok(Page {
                 items: rows.into_iter().map(|(pk, version, Json(case))| CaseRecord { pk, version, case }).collect(),
                 total: u64::try_from(total).unwrap_or(0),
@@ -468,55 +515,55 @@ impl Store {
         let (rows, total): (Vec<(Json<Case>,)>, i64) = dispatch!(self, pool, backend => {
             match (&query, backend) {
                 (None, _) => {
-                    let rows = sqlx::query_as(
-                        "SELECT data FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
-                         AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3) \
-                         ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5",
-                    )
-                    .bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
-                    .fetch_all(pool).await?;
-                    let (total,): (i64,) = sqlx::query_as(
-                        "SELECT COUNT(*) FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
-                         AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3)",
-                    )
-                    .bind(grade).bind(platform).bind(since)
-                    .fetch_one(pool).await?;
+                    // Without a text query the filters pick the statement (and so the index).
+                    let (sql, present): (&read_sql::Paged, Vec<&str>) = match (since.is_some(), grade, platform) {
+                        (true, _, _) => (&read_sql::PUBLIC_SINCE, Vec::new()),
+                        (false, None, None) => (&read_sql::PUBLIC_ALL, Vec::new()),
+                        (false, Some(g), None) => (&read_sql::PUBLIC_GRADE, vec![g]),
+                        (false, None, Some(p)) => (&read_sql::PUBLIC_PLATFORM, vec![p]),
+                        (false, Some(g), Some(p)) => (&read_sql::PUBLIC_GRADE_PLATFORM, vec![g, p]),
+                    };
+                    macro_rules! bind_filter {
+                        ($query:expr) => {{
+                            let mut q = $query;
+                            if since.is_some() {
+                                q = q.bind(since).bind(grade).bind(platform);
+                            }
+                            for value in &present {
+                                q = q.bind(*value);
+                            }
+                            q
+                        }};
+                    }
+                    let rows: Vec<(Json<Case>,)> = bind_filter!(sqlx::query_as(sql.page))
+                        .bind(limit).bind(offset)
+                        .fetch_all(pool).await?;
+                    let total = match known_total(rows.len(), limit, offset) {
+                        Some(total) => total,
+                        None => {
+                            let (total,): (i64,) = bind_filter!(sqlx::query_as(sql.count)).fetch_one(pool).await?;
+                            total
+                        }
+                    };
                     (rows, total)
                 }
-                (Some(q), Backend::Sqlite) => {
-                    let expr = crate::search::fts5_expression("public", q);
-                    let rows = sqlx::query_as(
-                        "SELECT c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
-                         WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
-                         AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4) \
-                         ORDER BY bm25(case_search), c.id DESC LIMIT $5 OFFSET $6",
-                    )
-                    .bind(&expr).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
-                    .fetch_all(pool).await?;
-                    let (total,): (i64,) = sqlx::query_as(
-                        "SELECT COUNT(*) FROM case_search JOIN cases c ON c.id = case_search.rowid \
-                         WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
-                         AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4)",
-                    )
-                    .bind(&expr).bind(grade).bind(platform).bind(since)
-                    .fetch_one(pool).await?;
-                    (rows, total)
-                }
-                (Some(q), Backend::Postgres) => {
-                    let tsq = crate::search::tsquery_literal(q);
-                    let rows = sqlx::query_as(
-                        "SELECT data FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
-                         AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
-                         ORDER BY ts_rank_cd(search_public, CAST($1 AS tsquery)) DESC, id DESC LIMIT $5 OFFSET $6",
-                    )
-                    .bind(&tsq).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
-                    .fetch_all(pool).await?;
-                    let (total,): (i64,) = sqlx::query_as(
-                        "SELECT COUNT(*) FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
-                         AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4)",
-                    )
-                    .bind(&tsq).bind(grade).bind(platform).bind(since)
-                    .fetch_one(pool).await?;
+                (Some(q), backend) => {
+                    let (sql, text) = match backend {
+                        Backend::Sqlite => (&read_sql::PUBLIC_SEARCH_SQLITE, crate::search::fts5_expression("public", q)),
+                        Backend::Postgres => (&read_sql::PUBLIC_SEARCH_POSTGRES, crate::search::tsquery_literal(q)),
+                    };
+                    let rows: Vec<(Json<Case>,)> = sqlx::query_as(sql.page)
+                        .bind(&text).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+                        .fetch_all(pool).await?;
+                    let total = match known_total(rows.len(), limit, offset) {
+                        Some(total) => total,
+                        None => {
+                            let (total,): (i64,) = sqlx::query_as(sql.count)
+                                .bind(&text).bind(grade).bind(platform).bind(since)
+                                .fetch_one(pool).await?;
+                            total
+                        }
+                    };
                     (rows, total)
                 }
             }
@@ -550,30 +597,19 @@ impl Store {
             });
         }
         let (rows, total): (Vec<CaseRow>, i64) = dispatch!(self, pool, backend => {
-            match backend {
-                Backend::Sqlite => {
-                    let expr = crate::search::fts5_expression("internal", &q);
-                    let rows = sqlx::query_as(
-                        "SELECT c.id, c.version, c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
-                         WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2 OFFSET $3",
-                    )
-                    .bind(&expr).bind(limit).bind(offset).fetch_all(pool).await?;
-                    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM case_search WHERE case_search MATCH $1")
-                        .bind(&expr).fetch_one(pool).await?;
-                    (rows, total)
+            let (sql, text) = match backend {
+                Backend::Sqlite => (&read_sql::STAFF_SEARCH_SQLITE, crate::search::fts5_expression("internal", &q)),
+                Backend::Postgres => (&read_sql::STAFF_SEARCH_POSTGRES, crate::search::tsquery_literal(&q)),
+            };
+            let rows: Vec<CaseRow> = sqlx::query_as(sql.page).bind(&text).bind(limit).bind(offset).fetch_all(pool).await?;
+            let total = match known_total(rows.len(), limit, offset) {
+                Some(total) => total,
+                None => {
+                    let (total,): (i64,) = sqlx::query_as(sql.count).bind(&text).fetch_one(pool).await?;
+                    total
                 }
-                Backend::Postgres => {
-                    let tsq = crate::search::tsquery_literal(&q);
-                    let rows = sqlx::query_as(
-                        "SELECT id, version, data FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
-                         ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2 OFFSET $3",
-                    )
-                    .bind(&tsq).bind(limit).bind(offset).fetch_all(pool).await?;
-                    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)")
-                        .bind(&tsq).fetch_one(pool).await?;
-                    (rows, total)
-                }
-            }
+            };
+            (rows, total)
         });
         Ok(Page {
             items: rows
@@ -627,24 +663,11 @@ impl Store {
         }
         let limit = i64::from(limit.clamp(1, 100));
         let rows: Vec<CaseRow> = dispatch!(self, pool, backend => {
-            match backend {
-                Backend::Sqlite => {
-                    let expr = crate::search::fts5_any("internal", &tokens);
-                    sqlx::query_as(
-                        "SELECT c.id, c.version, c.data FROM case_search JOIN cases c ON c.id = case_search.rowid \
-                         WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2",
-                    )
-                    .bind(&expr).bind(limit).fetch_all(pool).await?
-                }
-                Backend::Postgres => {
-                    let tsq = crate::search::tsquery_any(&tokens);
-                    sqlx::query_as(
-                        "SELECT id, version, data FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
-                         ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2",
-                    )
-                    .bind(&tsq).bind(limit).fetch_all(pool).await?
-                }
-            }
+            let (sql, text) = match backend {
+                Backend::Sqlite => (read_sql::ANY_SEARCH_SQLITE, crate::search::fts5_any("internal", &tokens)),
+                Backend::Postgres => (read_sql::ANY_SEARCH_POSTGRES, crate::search::tsquery_any(&tokens)),
+            };
+            sqlx::query_as(sql).bind(&text).bind(limit).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -683,6 +706,15 @@ fn claimed_v4(report: &ValidReport) -> Option<String> {
         .cvss_vector
         .clone()
         .filter(|v| v.starts_with("CVSS:4"))
+}
+
+/// The total of a paged query when the page itself proves it: a page shorter than the limit is the
+/// last one, so the total is the rows before it plus its own (unless it is empty past the first
+/// page, which says nothing about how many rows there are). Saves the count query on every
+/// last page, including every one-page result.
+fn known_total(rows: usize, limit: i64, offset: i64) -> Option<i64> {
+    let rows = i64::try_from(rows).ok()?;
+    (rows < limit && (rows > 0 || offset == 0)).then_some(offset + rows)
 }
 
 /// (limit, offset, per_page, page) from a 1-based page and a size clamped to 1..=MAX_PER_PAGE.

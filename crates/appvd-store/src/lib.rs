@@ -33,6 +33,7 @@ mod error;
 mod logs;
 mod migrations;
 mod orgs;
+mod read_sql;
 mod search;
 mod settings;
 mod time_column;
@@ -114,7 +115,18 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // 32 MiB of page cache per connection (the default is 2 MiB; at most 256 MiB for the
+            // pool's 8 connections): index and full-text pages, and pages still in the WAL (which
+            // the memory map below does not cover), stay in memory between requests instead of
+            // being read again on every page. Negative means KiB.
+            .pragma("cache_size", "-32768")
+            // Read the database file through a memory map (up to 1 GiB of address space, not of
+            // memory): pages come from the OS page cache, shared by all connections, without a
+            // read() system call and a copy each; at 100,000 cases those calls were most of the
+            // time of a list or search. Writes still go through the WAL, so durability is as
+            // with WAL + synchronous=FULL above.
+            .pragma("mmap_size", "1073741824");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

@@ -404,13 +404,23 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let rows: Vec<(i64, Ts, Option<i64>, String, String, String)> = dispatch!(self, pool, _b => {
-            sqlx::query_as(
-                "SELECT id, at, actor_id, action, target, detail FROM audit_log WHERE ($1 IS NULL OR target = $1) ORDER BY id DESC LIMIT $2",
-            )
-            .bind(target)
-            .bind(i64::from(limit.clamp(1, 10_000)))
-            .fetch_all(pool)
-            .await?
+            let limit = i64::from(limit.clamp(1, 10_000));
+            // Two statements, so that a target's entries come from the index `audit_log_target`.
+            match target {
+                Some(target) => sqlx::query_as(
+                    "SELECT id, at, actor_id, action, target, detail FROM audit_log WHERE target = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(target)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?,
+                None => sqlx::query_as(
+                    "SELECT id, at, actor_id, action, target, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(pool)
+                .await?,
+            }
         });
         Ok(rows
             .into_iter()

@@ -22,6 +22,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_accounts_and_collaboration.sql"),
         include_str!("../migrations/postgres/0002_accounts_and_collaboration.sql"),
     ),
+    (
+        3,
+        "read path indexes",
+        include_str!("../migrations/sqlite/0003_read_path_indexes.sql"),
+        include_str!("../migrations/postgres/0003_read_path_indexes.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

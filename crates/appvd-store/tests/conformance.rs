@@ -982,3 +982,436 @@ async fn messages_attachments_and_case_lists(store: &Store) {
     assert_eq!(store.list_cases(&none_of, 1, 10).await.unwrap().total, 0);
 }
 conformance!(messages_attachments_and_case_lists);
+
+/// The read paths rewritten for scale (one statement per filter combination, late row lookups,
+/// totals taken from a short last page) return exactly what the single guarded statements they
+/// replaced returned: same rows, same order, same totals, for every filter combination and page.
+/// The replaced statements are kept here as the oracle.
+async fn read_paths_match_the_guarded_statements(store: &Store) {
+    let w = world(store).await;
+    let platforms = [Platform::Android, Platform::Ios, Platform::MiniProgram];
+    let grades = [Grade::Critical, Grade::High, Grade::Medium, Grade::Low];
+    let words = ["webview", "provider", "intent"];
+    let mut cases = Vec::new();
+    for id in 1..=40_u32 {
+        let n = id as usize;
+        let title = format!(
+            "{} 漏洞 in app {id}{}",
+            words[n % 3],
+            if n.is_multiple_of(4) {
+                " 漏洞 webview"
+            } else {
+                ""
+            }
+        );
+        let mut c = published(
+            id,
+            &title,
+            &format!("{} summary {id}", words[(n + 1) % 3]),
+            platforms[n % 3],
+            grades[n % 4],
+        );
+        // Ties on the sort keys, so that the id tie-break is exercised.
+        let day = i64::from(id / 3);
+        c.published_at = Some(NOW - Duration::days(day));
+        c.updated_at = NOW - Duration::days(i64::from(id % 7));
+        match n % 5 {
+            0 => {
+                c.state = CaseState::Fixing;
+                c.published_at = None;
+            }
+            1 => c.state = CaseState::Withdrawn,
+            _ => {}
+        }
+        if n.is_multiple_of(6) {
+            c.reporter = Some(w.reporter);
+        }
+        if n.is_multiple_of(7) {
+            c.assignee = Some(w.reporter);
+        }
+        if n.is_multiple_of(9) {
+            c.product = None;
+        }
+        cases.push(c);
+    }
+    // Public text (the state is public) without a publication date: never listed.
+    let mut odd = published(
+        41,
+        "webview 漏洞 undated",
+        "webview",
+        Platform::Ios,
+        Grade::High,
+    );
+    odd.published_at = None;
+    cases.push(odd);
+    store.import_cases(&cases, None, NOW).await.unwrap();
+
+    let since_values = [None, Some(NOW - Duration::days(3))];
+    // (query, FTS5 expression, tsquery) as the store renders them.
+    let queries: [Option<(&str, &str, &str)>; 4] = [
+        None,
+        Some(("漏洞", "public : (\"漏洞\")", "'漏洞'")),
+        Some(("webview", "public : (\"webview\"*)", "'webview':*")),
+        Some((
+            "webview 漏洞",
+            "public : (\"webview\" AND \"漏洞\"*)",
+            "'webview' & '漏洞':*",
+        )),
+    ];
+    let mut checked = 0;
+    for query in queries {
+        for grade in std::iter::once(None).chain(grades.map(Some)) {
+            for platform in std::iter::once(None).chain(platforms.map(Some)) {
+                for since in since_values {
+                    for (page, per_page) in [(1, 3), (2, 3), (4, 3), (1, 50), (30, 3)] {
+                        let filter = AdvisoryFilter {
+                            query: query.map(|q| q.0.to_owned()),
+                            grade,
+                            platform,
+                            modified_since: since,
+                        };
+                        let got = store.advisories(&filter, page, per_page).await.unwrap();
+                        let ids: Vec<String> = got.items.iter().map(|a| a.id.to_string()).collect();
+                        let expected = old_advisories(
+                            store,
+                            query.map(|q| (q.1, q.2)),
+                            grade.map(|g| g.id()),
+                            platform.map(|p| p.as_str()),
+                            since,
+                            i64::from(per_page),
+                            i64::from((page - 1) * per_page),
+                        )
+                        .await;
+                        assert_eq!(
+                            (ids, got.total),
+                            expected,
+                            "{filter:?} page {page} of {per_page}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 5 * 4 * 2 * 5);
+    // The oracle is not vacuous: each kind of query finds several advisories.
+    for q in ["漏洞", "webview", "webview 漏洞"] {
+        let filter = AdvisoryFilter {
+            query: Some(q.into()),
+            ..AdvisoryFilter::default()
+        };
+        assert!(
+            store.advisories(&filter, 1, 3).await.unwrap().total > 3,
+            "{q}"
+        );
+    }
+    assert_eq!(
+        store
+            .advisories(&AdvisoryFilter::default(), 1, 3)
+            .await
+            .unwrap()
+            .total,
+        32,
+        "40 cases, 8 unpublished, the undated one never listed"
+    );
+
+    // Staff search.
+    for (query, fts, tsq) in [
+        ("漏洞", "internal : (\"漏洞\")", "'漏洞'"),
+        (
+            "secretword",
+            "internal : (\"secretword\"*)",
+            "'secretword':*",
+        ),
+        (
+            "webview 漏洞",
+            "internal : (\"webview\" AND \"漏洞\"*)",
+            "'webview' & '漏洞':*",
+        ),
+    ] {
+        for (page, per_page) in [(1, 4), (3, 4), (1, 100), (40, 4)] {
+            let got = store.search_cases(query, page, per_page).await.unwrap();
+            let ids: Vec<String> = got.items.iter().map(|r| r.case.id.to_string()).collect();
+            let expected = old_staff_search(
+                store,
+                fts,
+                tsq,
+                i64::from(per_page),
+                i64::from((page - 1) * per_page),
+            )
+            .await;
+            assert_eq!(
+                (ids, got.total),
+                expected,
+                "{query} page {page} of {per_page}"
+            );
+        }
+    }
+    let any = store
+        .search_cases_any(&["webview".to_owned(), "intent".to_owned()], 7)
+        .await
+        .unwrap();
+    let expected = old_any_search(
+        store,
+        "internal : (\"webview\" OR \"intent\")",
+        "'webview' | 'intent'",
+        7,
+    )
+    .await;
+    assert_eq!(
+        any.iter()
+            .map(|r| r.case.id.to_string())
+            .collect::<Vec<_>>(),
+        expected
+    );
+
+    // Case queues, in the combinations the web pages use and a few more.
+    let state_sets: [Option<Vec<CaseState>>; 4] = [
+        None,
+        Some(vec![CaseState::Published, CaseState::Fixing]),
+        Some(vec![CaseState::Withdrawn]),
+        Some(Vec::new()),
+    ];
+    let singles = [None, Some(CaseState::Published), Some(CaseState::Fixing)];
+    let mut non_empty = 0;
+    for states in &state_sets {
+        for state in singles {
+            for who in 0..5 {
+                let filter = CaseFilter {
+                    state,
+                    states: states.clone(),
+                    vendor_org: (who == 1).then_some(w.vendor),
+                    reporter: (who == 2).then_some(w.reporter),
+                    assignee: (who == 3).then_some(w.reporter),
+                    product: (who == 4).then_some(w.product.product),
+                    case_type: (state.is_none() && who == 0).then_some(CaseType::General),
+                };
+                for (page, per_page) in [(1, 4), (2, 4), (1, 100), (20, 4)] {
+                    let got = store.list_cases(&filter, page, per_page).await.unwrap();
+                    let ids: Vec<String> =
+                        got.items.iter().map(|r| r.case.id.to_string()).collect();
+                    let expected = old_list_cases(
+                        store,
+                        &filter,
+                        i64::from(per_page),
+                        i64::from((page - 1) * per_page),
+                    )
+                    .await;
+                    assert_eq!(
+                        (ids, got.total),
+                        expected,
+                        "{filter:?} page {page} of {per_page}"
+                    );
+                    non_empty += usize::from(got.total > 0);
+                }
+            }
+        }
+    }
+    assert!(non_empty > 60, "{non_empty}");
+}
+conformance!(read_paths_match_the_guarded_statements);
+
+/// The advisory statements as they were before migration 0003 (case ids and total).
+async fn old_advisories(
+    store: &Store,
+    query: Option<(&str, &str)>,
+    grade: Option<&str>,
+    platform: Option<&str>,
+    since: Option<OffsetDateTime>,
+    limit: i64,
+    offset: i64,
+) -> (Vec<String>, u64) {
+    let micros = since.map(|t| i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap());
+    let (ids, total): (Vec<(String,)>, (i64,)) = match (store, query) {
+        (Store::Sqlite(pool), None) => (
+            sqlx::query_as(
+                "SELECT case_id FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                 AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3) \
+                 ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5",
+            )
+            .bind(grade).bind(platform).bind(micros).bind(limit).bind(offset)
+            .fetch_all(pool).await.unwrap(),
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                 AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3)",
+            )
+            .bind(grade).bind(platform).bind(micros)
+            .fetch_one(pool).await.unwrap(),
+        ),
+        (Store::Postgres(pool), None) => (
+            sqlx::query_as(
+                "SELECT case_id FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                 AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3) \
+                 ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5",
+            )
+            .bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+            .fetch_all(pool).await.unwrap(),
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM cases WHERE published_at IS NOT NULL AND ($1 IS NULL OR grade = $1) \
+                 AND ($2 IS NULL OR platform = $2) AND ($3 IS NULL OR updated_at >= $3)",
+            )
+            .bind(grade).bind(platform).bind(since)
+            .fetch_one(pool).await.unwrap(),
+        ),
+        (Store::Sqlite(pool), Some((expr, _))) => (
+            sqlx::query_as(
+                "SELECT c.case_id FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                 WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
+                 AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4) \
+                 ORDER BY bm25(case_search), c.id DESC LIMIT $5 OFFSET $6",
+            )
+            .bind(expr).bind(grade).bind(platform).bind(micros).bind(limit).bind(offset)
+            .fetch_all(pool).await.unwrap(),
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                 WHERE case_search MATCH $1 AND c.published_at IS NOT NULL AND ($2 IS NULL OR c.grade = $2) \
+                 AND ($3 IS NULL OR c.platform = $3) AND ($4 IS NULL OR c.updated_at >= $4)",
+            )
+            .bind(expr).bind(grade).bind(platform).bind(micros)
+            .fetch_one(pool).await.unwrap(),
+        ),
+        (Store::Postgres(pool), Some((_, tsq))) => (
+            sqlx::query_as(
+                "SELECT case_id FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
+                 AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
+                 ORDER BY ts_rank_cd(search_public, CAST($1 AS tsquery)) DESC, id DESC LIMIT $5 OFFSET $6",
+            )
+            .bind(tsq).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
+            .fetch_all(pool).await.unwrap(),
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
+                 AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4)",
+            )
+            .bind(tsq).bind(grade).bind(platform).bind(since)
+            .fetch_one(pool).await.unwrap(),
+        ),
+    };
+    (
+        ids.into_iter().map(|r| r.0).collect(),
+        u64::try_from(total.0).unwrap(),
+    )
+}
+
+/// The staff search statements as they were before migration 0003.
+async fn old_staff_search(
+    store: &Store,
+    expr: &str,
+    tsq: &str,
+    limit: i64,
+    offset: i64,
+) -> (Vec<String>, u64) {
+    let (ids, total): (Vec<(String,)>, (i64,)) = match store {
+        Store::Sqlite(pool) => (
+            sqlx::query_as(
+                "SELECT c.case_id FROM case_search JOIN cases c ON c.id = case_search.rowid \
+                 WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2 OFFSET $3",
+            )
+            .bind(expr).bind(limit).bind(offset).fetch_all(pool).await.unwrap(),
+            sqlx::query_as("SELECT COUNT(*) FROM case_search WHERE case_search MATCH $1")
+                .bind(expr).fetch_one(pool).await.unwrap(),
+        ),
+        Store::Postgres(pool) => (
+            sqlx::query_as(
+                "SELECT case_id FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
+                 ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2 OFFSET $3",
+            )
+            .bind(tsq).bind(limit).bind(offset).fetch_all(pool).await.unwrap(),
+            sqlx::query_as("SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)")
+                .bind(tsq).fetch_one(pool).await.unwrap(),
+        ),
+    };
+    (
+        ids.into_iter().map(|r| r.0).collect(),
+        u64::try_from(total.0).unwrap(),
+    )
+}
+
+/// The duplicate-candidate statements as they were before migration 0003.
+async fn old_any_search(store: &Store, expr: &str, tsq: &str, limit: i64) -> Vec<String> {
+    let ids: Vec<(String,)> = match store {
+        Store::Sqlite(pool) => sqlx::query_as(
+            "SELECT c.case_id FROM case_search JOIN cases c ON c.id = case_search.rowid \
+             WHERE case_search MATCH $1 ORDER BY bm25(case_search), c.id DESC LIMIT $2",
+        )
+        .bind(expr)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        Store::Postgres(pool) => sqlx::query_as(
+            "SELECT case_id FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
+             ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2",
+        )
+        .bind(tsq)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+    };
+    ids.into_iter().map(|r| r.0).collect()
+}
+
+/// The case-queue statements as they were before migration 0003.
+async fn old_list_cases(
+    store: &Store,
+    filter: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> (Vec<String>, u64) {
+    const PAGE: &str = "SELECT case_id FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
+         AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
+         AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7) \
+         ORDER BY updated_at DESC, id DESC LIMIT $8 OFFSET $9";
+    const COUNT: &str = "SELECT COUNT(*) FROM cases WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR vendor_org_id = $2) \
+         AND ($3 IS NULL OR reporter_id = $3) AND ($4 IS NULL OR assignee_id = $4) AND ($5 IS NULL OR case_type = $5) \
+         AND ($6 IS NULL OR (',' || $6 || ',') LIKE ('%,' || state || ',%')) AND ($7 IS NULL OR product_id = $7)";
+    let state = filter.state.map(|s| s.as_str());
+    let vendor = filter.vendor_org.map(|o| o.0);
+    let reporter = filter.reporter.map(|u| u.0);
+    let assignee = filter.assignee.map(|u| u.0);
+    let case_type = filter.case_type.map(|t| t.as_str());
+    let product = filter.product.map(|p| p.0);
+    let states: Option<String> = filter.states.as_ref().map(|list| {
+        list.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    macro_rules! run {
+        ($pool:expr) => {{
+            let ids: Vec<(String,)> = sqlx::query_as(PAGE)
+                .bind(state)
+                .bind(vendor)
+                .bind(reporter)
+                .bind(assignee)
+                .bind(case_type)
+                .bind(&states)
+                .bind(product)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all($pool)
+                .await
+                .unwrap();
+            let (total,): (i64,) = sqlx::query_as(COUNT)
+                .bind(state)
+                .bind(vendor)
+                .bind(reporter)
+                .bind(assignee)
+                .bind(case_type)
+                .bind(&states)
+                .bind(product)
+                .fetch_one($pool)
+                .await
+                .unwrap();
+            (ids, total)
+        }};
+    }
+    let (ids, total) = match store {
+        Store::Sqlite(pool) => run!(pool),
+        Store::Postgres(pool) => run!(pool),
+    };
+    (
+        ids.into_iter().map(|r| r.0).collect(),
+        u64::try_from(total).unwrap(),
+    )
+}
