@@ -39,7 +39,8 @@ run() { # name url
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     printf '%-44s %12s req/s   p99 %s\n' "$1" "$rps" "$p99"
 }
-echo "backend: ${postgres:+postgres}${postgres:-sqlite}   cases: $cases   connections: $connections   duration: $duration"
+backend=sqlite; [ -n "$postgres" ] && backend=postgres
+echo "backend: $backend   cases: $cases   connections: $connections   duration: $duration"
 run "bare axum handler" "http://127.0.0.1:18081/"
 run "GET /api/v1/advisories (page 1)" "http://127.0.0.1:18080/api/v1/advisories"
 run "GET /api/v1/advisories?grade=high&page=7" "http://127.0.0.1:18080/api/v1/advisories?grade=high&page=7"

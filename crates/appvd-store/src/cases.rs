@@ -552,10 +552,12 @@ impl Store {
                         Backend::Sqlite => (&read_sql::PUBLIC_SEARCH_SQLITE, crate::search::fts5_expression("public", q)),
                         Backend::Postgres => (&read_sql::PUBLIC_SEARCH_POSTGRES, crate::search::tsquery_literal(q)),
                     };
-                    let rows: Vec<(Json<Case>,)> = sqlx::query_as(sql.page)
+                    let ranked: Vec<(Json<Case>, Option<i64>)> = sqlx::query_as(sql.page)
                         .bind(&text).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
                         .fetch_all(pool).await?;
-                    let total = match known_total(rows.len(), limit, offset) {
+                    let counted = ranked.first().and_then(|(_, total)| *total);
+                    let rows: Vec<(Json<Case>,)> = ranked.into_iter().map(|(case, _)| (case,)).collect();
+                    let total = match counted.or_else(|| known_total(rows.len(), limit, offset)) {
                         Some(total) => total,
                         None => {
                             let (total,): (i64,) = sqlx::query_as(sql.count)
@@ -601,8 +603,12 @@ impl Store {
                 Backend::Sqlite => (&read_sql::STAFF_SEARCH_SQLITE, crate::search::fts5_expression("internal", &q)),
                 Backend::Postgres => (&read_sql::STAFF_SEARCH_POSTGRES, crate::search::tsquery_literal(&q)),
             };
-            let rows: Vec<CaseRow> = sqlx::query_as(sql.page).bind(&text).bind(limit).bind(offset).fetch_all(pool).await?;
-            let total = match known_total(rows.len(), limit, offset) {
+            let ranked: Vec<(i64, i64, Json<Case>, Option<i64>)> =
+                sqlx::query_as(sql.page).bind(&text).bind(limit).bind(offset).fetch_all(pool).await?;
+            let counted = ranked.first().and_then(|row| row.3);
+            let rows: Vec<CaseRow> = ranked.into_iter().map(|(pk, version, case, _)| (pk, version, case)).collect();
+            // PostgreSQL's ranking counted every match (see `read_sql::Paged`).
+            let total = match counted.or_else(|| known_total(rows.len(), limit, offset)) {
                 Some(total) => total,
                 None => {
                     let (total,): (i64,) = sqlx::query_as(sql.count).bind(&text).fetch_one(pool).await?;

@@ -28,6 +28,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_read_path_indexes.sql"),
         include_str!("../migrations/postgres/0003_read_path_indexes.sql"),
     ),
+    (
+        4,
+        "public advisory totals",
+        include_str!("../migrations/sqlite/0004_public_counts.sql"),
+        include_str!("../migrations/postgres/0004_public_counts.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

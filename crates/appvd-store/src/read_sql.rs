@@ -13,7 +13,11 @@
 //! database carries the JSON of skipped or unranked rows through its sort or its OFFSET.
 
 /// A page statement and the statement counting all its matches (same parameters, without the
-/// trailing LIMIT and OFFSET).
+/// trailing LIMIT and OFFSET). The search pages also have a last column for the number of all
+/// matches: on PostgreSQL `COUNT(*) OVER ()`, taken while ranking (which visits every match
+/// anyway), so that the count statement runs only for a page past the last match and the heap
+/// is not scanned twice; on SQLite NULL, because FTS5 refuses `bm25()` next to a window function
+/// and the nested form measured slower than the separate count over the full-text index.
 pub(crate) struct Paged {
     pub page: &'static str,
     pub count: &'static str,
@@ -22,6 +26,15 @@ pub(crate) struct Paged {
 /// Public advisory list, newest first, without a text query.
 /// Parameters: the present filters in the order grade, platform; then LIMIT, OFFSET.
 macro_rules! public_list {
+    ($where:literal, $limit:literal, totals: $totals:literal) => {
+        Paged {
+            count: concat!(
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM public_counts",
+                $totals
+            ),
+            ..public_list!($where, $limit)
+        }
+    };
     ($where:literal, $limit:literal) => {
         Paged {
             page: concat!(
@@ -39,15 +52,20 @@ macro_rules! public_list {
     };
 }
 
-/// Index `cases_public`.
-pub(crate) const PUBLIC_ALL: Paged = public_list!("", "$1 OFFSET $2");
-/// Index `cases_public_grade`.
-pub(crate) const PUBLIC_GRADE: Paged = public_list!(" AND grade = $1", "$2 OFFSET $3");
-/// Index `cases_public_platform`.
-pub(crate) const PUBLIC_PLATFORM: Paged = public_list!(" AND platform = $1", "$2 OFFSET $3");
-/// Index `cases_public_grade_platform`.
-pub(crate) const PUBLIC_GRADE_PLATFORM: Paged =
-    public_list!(" AND grade = $1 AND platform = $2", "$3 OFFSET $4");
+/// Index `cases_public`; the total from `public_counts` (migration 0004).
+pub(crate) const PUBLIC_ALL: Paged = public_list!("", "$1 OFFSET $2", totals: "");
+/// Index `cases_public_grade`; the total from `public_counts`.
+pub(crate) const PUBLIC_GRADE: Paged =
+    public_list!(" AND grade = $1", "$2 OFFSET $3", totals: " WHERE grade = $1");
+/// Index `cases_public_platform`; the total from `public_counts`.
+pub(crate) const PUBLIC_PLATFORM: Paged =
+    public_list!(" AND platform = $1", "$2 OFFSET $3", totals: " WHERE platform = $1");
+/// Index `cases_public_grade_platform`; the total from `public_counts`.
+pub(crate) const PUBLIC_GRADE_PLATFORM: Paged = public_list!(
+    " AND grade = $1 AND platform = $2",
+    "$3 OFFSET $4",
+    totals: " WHERE grade = $1 AND platform = $2"
+);
 /// Incremental sync: index `cases_public_updated` (a range over updated_at that also covers grade,
 /// platform and the sort key). Grade and platform stay guarded so that the planners keep the
 /// range as the driving predicate.
@@ -60,7 +78,7 @@ pub(crate) const PUBLIC_SINCE: Paged = public_list!(
 /// Public search on SQLite: the FTS5 hits are ranked by bm25 on their row ids alone, then the
 /// page's rows are read. Parameters: MATCH expression, grade, platform, since, LIMIT, OFFSET.
 pub(crate) const PUBLIC_SEARCH_SQLITE: Paged = Paged {
-    page: "SELECT c.data FROM (SELECT case_search.rowid AS id, bm25(case_search) AS score \
+    page: "SELECT c.data, NULL AS total FROM (SELECT case_search.rowid AS id, bm25(case_search) AS score \
            FROM case_search JOIN cases m ON m.id = case_search.rowid \
            WHERE case_search MATCH $1 AND m.published_at IS NOT NULL AND ($2 IS NULL OR m.grade = $2) \
            AND ($3 IS NULL OR m.platform = $3) AND ($4 IS NULL OR m.updated_at >= $4) \
@@ -72,7 +90,8 @@ pub(crate) const PUBLIC_SEARCH_SQLITE: Paged = Paged {
 
 /// Public search on PostgreSQL (GIN index `cases_search_public`), same parameters.
 pub(crate) const PUBLIC_SEARCH_POSTGRES: Paged = Paged {
-    page: "SELECT c.data FROM (SELECT id, ts_rank_cd(search_public, CAST($1 AS tsquery)) AS score FROM cases \
+    page: "SELECT c.data, p.total FROM (SELECT id, ts_rank_cd(search_public, CAST($1 AS tsquery)) AS score, \
+           COUNT(*) OVER () AS total FROM cases \
            WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL AND ($2 IS NULL OR grade = $2) \
            AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
            ORDER BY score DESC, id DESC LIMIT $5 OFFSET $6) p JOIN cases c ON c.id = p.id ORDER BY p.score DESC, p.id DESC",
@@ -82,16 +101,16 @@ pub(crate) const PUBLIC_SEARCH_POSTGRES: Paged = Paged {
 
 /// Staff search on SQLite. Parameters: MATCH expression, LIMIT, OFFSET.
 pub(crate) const STAFF_SEARCH_SQLITE: Paged = Paged {
-    page: "SELECT c.id, c.version, c.data FROM (SELECT rowid AS id, bm25(case_search) AS score FROM case_search \
-           WHERE case_search MATCH $1 ORDER BY score, id DESC LIMIT $2 OFFSET $3) p \
+    page: "SELECT c.id, c.version, c.data, NULL AS total FROM (SELECT rowid AS id, bm25(case_search) AS score \
+           FROM case_search WHERE case_search MATCH $1 ORDER BY score, id DESC LIMIT $2 OFFSET $3) p \
            JOIN cases c ON c.id = p.id ORDER BY p.score, p.id DESC",
     count: "SELECT COUNT(*) FROM case_search WHERE case_search MATCH $1",
 };
 
 /// Staff search on PostgreSQL (GIN index `cases_search_internal`), same parameters.
 pub(crate) const STAFF_SEARCH_POSTGRES: Paged = Paged {
-    page: "SELECT c.id, c.version, c.data FROM (SELECT id, ts_rank_cd(search_internal, CAST($1 AS tsquery)) AS score \
-           FROM cases WHERE search_internal @@ CAST($1 AS tsquery) ORDER BY score DESC, id DESC LIMIT $2 OFFSET $3) p \
+    page: "SELECT c.id, c.version, c.data, p.total FROM (SELECT id, ts_rank_cd(search_internal, CAST($1 AS tsquery)) AS score, \
+           COUNT(*) OVER () AS total FROM cases WHERE search_internal @@ CAST($1 AS tsquery) ORDER BY score DESC, id DESC LIMIT $2 OFFSET $3) p \
            JOIN cases c ON c.id = p.id ORDER BY p.score DESC, p.id DESC",
     count: "SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)",
 };

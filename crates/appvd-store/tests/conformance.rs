@@ -1115,6 +1115,65 @@ async fn read_paths_match_the_guarded_statements(store: &Store) {
         "40 cases, 8 unpublished, the undated one never listed"
     );
 
+    // The totals follow later changes: unpublished, regraded, moved to another platform,
+    // published, and saved without a change to what is counted.
+    let id = |n: u32| CaseId::new(CaseIdPrefix::default(), 2025, n).unwrap();
+    let changes: [(u32, fn(&mut Case)); 5] = [
+        (2, |c| c.published_at = None),
+        (3, |c| c.grade = Some(Grade::Low)),
+        (4, |c| {
+            if let Some(p) = c.product.as_mut() {
+                p.platform = Platform::Ios;
+            }
+        }),
+        (41, |c| c.published_at = Some(NOW)),
+        (6, |c| c.title.push_str(" (edited)")),
+    ];
+    for (n, change) in changes {
+        let record = store.case(&id(n)).await.unwrap().expect("imported");
+        let mut changed = record.case.clone();
+        change(&mut changed);
+        let event = NewEvent {
+            at: NOW,
+            actor: None,
+            kind: "edit".into(),
+            from_state: None,
+            to_state: None,
+            detail: "{}".into(),
+        };
+        store.update_case(&record, &changed, &event).await.unwrap();
+    }
+    for grade in std::iter::once(None).chain(grades.map(Some)) {
+        for platform in std::iter::once(None).chain(platforms.map(Some)) {
+            let filter = AdvisoryFilter {
+                grade,
+                platform,
+                ..AdvisoryFilter::default()
+            };
+            let got = store.advisories(&filter, 1, 1).await.unwrap();
+            let (_, expected) = old_advisories(
+                store,
+                None,
+                grade.map(|g| g.id()),
+                platform.map(|p| p.as_str()),
+                None,
+                1,
+                0,
+            )
+            .await;
+            assert_eq!(got.total, expected, "{filter:?} after changes");
+        }
+    }
+    assert_eq!(
+        store
+            .advisories(&AdvisoryFilter::default(), 1, 1)
+            .await
+            .unwrap()
+            .total,
+        32,
+        "one unpublished, one published"
+    );
+
     // Staff search.
     for (query, fts, tsq) in [
         ("漏洞", "internal : (\"漏洞\")", "'漏洞'"),
