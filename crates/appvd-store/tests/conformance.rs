@@ -1118,7 +1118,8 @@ async fn read_paths_match_the_guarded_statements(store: &Store) {
     // The totals follow later changes: unpublished, regraded, moved to another platform,
     // published, and saved without a change to what is counted.
     let id = |n: u32| CaseId::new(CaseIdPrefix::default(), 2025, n).unwrap();
-    let changes: [(u32, fn(&mut Case)); 5] = [
+    type Change = (u32, fn(&mut Case));
+    let changes: [Change; 5] = [
         (2, |c| c.published_at = None),
         (3, |c| c.grade = Some(Grade::Low)),
         (4, |c| {
