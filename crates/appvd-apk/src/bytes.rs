@@ -7,7 +7,7 @@ use std::ops::{Deref, Range};
 use std::path::Path;
 use std::sync::Arc;
 
-use memmap2::Mmap;
+use memmap2::{Mmap, UncheckedAdvice};
 
 enum Backing {
     Mapped(Mmap),
@@ -69,6 +69,26 @@ impl SharedBytes {
     pub fn is_mapped(&self) -> bool {
         matches!(*self.backing, Backing::Mapped(_))
     }
+
+    /// Stops the mapped pages under these bytes from counting toward the process's resident
+    /// memory once they have been read (hashed, inflated): the next read faults them back in from
+    /// the file, which the page cache usually still holds. Owned buffers are left alone.
+    pub fn release_pages(&self) {
+        self.release_range_pages(0..self.range.len());
+    }
+
+    /// [`release_pages`](Self::release_pages) for a sub-range; out-of-range requests do nothing.
+    pub fn release_range_pages(&self, range: Range<usize>) {
+        let Backing::Mapped(map) = &*self.backing else {
+            return;
+        };
+        if range.start >= range.end || range.end > self.range.len() {
+            return;
+        }
+        let start = self.range.start + range.start;
+        // Failure only means the pages stay resident, which is harmless.
+        let _ = drop_resident_pages(map, start, range.len());
+    }
 }
 
 // SAFETY: the map is read-only and private to this process. The one hazard a mapping
@@ -79,6 +99,18 @@ impl SharedBytes {
 fn map_read_only(file: &File) -> io::Result<Mmap> {
     // SAFETY: see the comment on this function.
     unsafe { Mmap::map(file) }
+}
+
+/// Drops the resident pages of `len` bytes at `offset` of a read-only file mapping.
+#[allow(unsafe_code)]
+fn drop_resident_pages(map: &Mmap, offset: usize, len: usize) -> io::Result<()> {
+    // SAFETY: the mapping is a read-only view of a file that this process never writes through,
+    // so no page of it holds data that exists only in memory: after MADV_DONTNEED the next
+    // access maps the same bytes from the page cache (or reads them from the file) again.
+    // Borrowers of the mapping therefore observe no change, under the same condition the
+    // mapping itself relies on (the file is not modified while mapped, see `map_read_only`).
+    // `offset + len` lies within the mapping (callers check their range).
+    unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, offset, len) }
 }
 
 impl Deref for SharedBytes {
@@ -143,5 +175,25 @@ mod tests {
         assert_eq!(&*bytes, b"mapped");
         assert!(bytes.is_mapped());
         std::fs::remove_file(&dir).unwrap();
+    }
+
+    #[test]
+    fn released_pages_read_back_the_same_bytes() {
+        let path = std::env::temp_dir().join(format!("appvd-apk-release-{}", std::process::id()));
+        let content: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let bytes = SharedBytes::map_file(&path).unwrap();
+        let middle = bytes.slice(5_000..70_001).unwrap();
+        assert_eq!(&*middle, &content[5_000..70_001]);
+        middle.release_range_pages(10..60_000);
+        middle.release_range_pages(60_000..usize::MAX);
+        middle.release_range_pages(Range { start: 7, end: 3 });
+        assert_eq!(&*middle, &content[5_000..70_001]);
+        bytes.release_pages();
+        assert_eq!(&*bytes, &content[..]);
+        let owned = SharedBytes::from_vec(content.clone());
+        owned.release_pages();
+        assert_eq!(&*owned, &content[..]);
+        std::fs::remove_file(&path).unwrap();
     }
 }

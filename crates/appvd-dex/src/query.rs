@@ -298,10 +298,19 @@ impl<'a> Analysis<'a> {
 
     /// Every pool string referenced by code or by a static field value.
     pub fn string_refs(&self) -> impl Iterator<Item = StringRefView<'_, 'a>> {
-        self.index.string_refs().iter().map(move |r| StringRefView {
+        self.index
+            .string_refs()
+            .iter()
+            .map(move |r| self.string_ref(*r))
+    }
+
+    /// A view of one reference (one of [`AppIndex::string_refs`]), for callers that keep the
+    /// compact references and view only a few of them.
+    pub fn string_ref(&self, reference: StringRef) -> StringRefView<'_, 'a> {
+        StringRefView {
             analysis: self,
-            reference: *r,
-        })
+            reference,
+        }
     }
 
     /// Pool strings that no code or static value references and that are not names of types,

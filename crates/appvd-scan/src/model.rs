@@ -141,7 +141,7 @@ impl AppModel {
             Some(container) => container.bytes().clone(),
             None => app.base().archive().bytes().clone(),
         };
-        let sha256 = hex::encode(Sha256::digest(outer.as_ref()));
+        let sha256 = hash_releasing_pages(&outer);
         let size = outer.as_ref().len() as u64;
         let mut model = Self {
             path,
@@ -548,6 +548,22 @@ impl AppModel {
     pub fn anomalies(&self) -> Vec<ScanAnomaly> {
         self.anomalies.lock().map(|l| l.clone()).unwrap_or_default()
     }
+}
+
+/// SHA-256 of the whole input, hashed a window at a time: the pages of a mapped input are released
+/// behind the hash, so the whole file is never resident at once; the entries rules read later are
+/// faulted back in one by one.
+fn hash_releasing_pages(bytes: &SharedBytes) -> String {
+    const WINDOW: usize = 4 << 20;
+    let mut hasher = Sha256::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = start.saturating_add(WINDOW).min(bytes.len());
+        hasher.update(bytes.get(start..end).unwrap_or_default());
+        bytes.release_range_pages(start..end);
+        start = end;
+    }
+    hex::encode(hasher.finalize())
 }
 
 fn axml_anomaly(source: &'static str, a: appvd_axml::Anomaly, file: &str) -> ScanAnomaly {

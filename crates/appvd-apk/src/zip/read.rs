@@ -14,6 +14,14 @@ use crate::error::ReadError;
 const INITIAL_CAPACITY: u64 = 64 << 10;
 /// Largest single growth of the output buffer.
 const MAX_GROWTH: usize = 16 << 20;
+/// Spare room kept past the declared size so that the call that reports the end of the stream
+/// still has output space.
+const STREAM_END_ROOM: usize = 8 << 10;
+/// Compressed data at least this long has its mapped pages released once inflated (completely or
+/// a prefix): a DEX file, a native library or an asset is read once, and its compressed pages
+/// would otherwise stay resident for the rest of the scan next to the inflated copy. Smaller
+/// entries share pages with their neighbours and are not worth a system call.
+const RELEASE_PAGES_FROM: usize = 64 << 10;
 
 enum Decoded {
     /// A range of the archive's bytes (stored data).
@@ -126,8 +134,12 @@ impl ZipArchive {
             }
             CompressionMethod::Deflated => {
                 let range = self.compressed_range(entry).ok_or_else(out_of_bounds)?;
-                let input = self.data.get(range).unwrap_or_default();
-                let out = self.inflate_entry(entry, input, prefix)?;
+                let input = self.data.get(range.clone()).unwrap_or_default();
+                let inflated = self.inflate_entry(entry, input, prefix);
+                if range.len() >= RELEASE_PAGES_FROM {
+                    self.data.release_range_pages(range);
+                }
+                let out = inflated?;
                 if prefix.is_none() {
                     self.check_inflated(entry, &out);
                 }
@@ -273,7 +285,18 @@ fn inflate(
     let mut stream = Decompress::new(false);
     loop {
         if out.capacity() - out.len() < 4096 {
-            out.reserve(out.len().clamp(INITIAL_CAPACITY as usize, MAX_GROWTH));
+            let doubling = out.len().clamp(INITIAL_CAPACITY as usize, MAX_GROWTH);
+            // Growth stops at the declared size (plus room for the end of the stream) instead of
+            // doubling past it: the buffer of a large entry is kept for the whole scan. Past a
+            // declared size that was too small, the buffer doubles again.
+            let declared = usize::try_from(declared).unwrap_or(usize::MAX);
+            let growth = match declared.checked_sub(out.len()) {
+                Some(missing) if missing > 0 => {
+                    doubling.min(missing.saturating_add(STREAM_END_ROOM))
+                }
+                _ => doubling,
+            };
+            out.reserve_exact(growth);
         }
         let consumed_before = stream.total_in();
         let produced_before = stream.total_out();
@@ -357,6 +380,23 @@ mod tests {
         .unwrap();
         assert_eq!(&head[..10], &data[..10]);
         assert!(head.len() < data.len());
+    }
+
+    #[test]
+    fn declared_size_bounds_the_buffer_but_not_the_output() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 253) as u8).collect();
+        let packed = deflate(&data);
+        let run = |declared: u64| {
+            inflate(&packed, declared, None, &unlimited(), &mut |_| Ok(()))
+                .ok()
+                .unwrap()
+        };
+        let exact = run(data.len() as u64);
+        assert_eq!(exact, data);
+        assert!(exact.capacity() <= data.len() + STREAM_END_ROOM);
+        for declared in [0, 1, 100_000, data.len() as u64 - 1, 1 << 40, u64::MAX] {
+            assert_eq!(run(declared), data, "declared {declared}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use data_encoding::{BASE64, BASE64_NOPAD, BASE64URL_NOPAD};
+use regex::bytes::Regex as BytesRegex;
 use regex::{Captures, Regex};
 
 use super::values::{
@@ -742,9 +743,21 @@ fn judge_basic_header(c: &Captures<'_>, _: &str) -> Option<Judged> {
 /// One compiled detector.
 struct Compiled {
     kind: Kind,
-    regex: Regex,
+    /// Compiled the first time the detector's literal occurs: most apps never contain most
+    /// token shapes, and each compiled expression costs a few hundred KiB.
+    regex: OnceLock<Regex>,
+    pattern: &'static str,
     context: &'static [&'static str],
     judge: Judge,
+}
+
+impl Compiled {
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            // The patterns are fixed and covered by tests; a broken one is a programming error.
+            Regex::new(self.pattern).unwrap_or_else(|e| panic!("detector {:?}: {e}", self.kind))
+        })
+    }
 }
 
 /// The engine, built once per process ([`engine`]).
@@ -755,8 +768,9 @@ pub(crate) struct Engine {
     literal_owner: Vec<usize>,
     /// Words key-like names contain, case-insensitive.
     keywords: AhoCorasick,
-    /// `name = value`, `name: value`, `"name": "value"`, `<x name="name">value<`.
-    key_value: Regex,
+    /// `name = value`, `name: value`, `"name": "value"`, `<x name="name">value<`
+    /// ([`key_value_pattern`]).
+    key_value: BytesRegex,
     /// A value that could be an AWS secret access key.
     aws_secret: Regex,
     /// A Discord bot token.
@@ -773,6 +787,49 @@ const KEYWORDS: &[&str] = &[
     "credential",
 ];
 
+/// One character of the haystack other than the ASCII characters the class body `ascii` (such
+/// as `^<`) leaves out, written over bytes: an ASCII byte, or a lead byte and its continuation
+/// bytes (the haystack is a `str`, so a lead byte is always followed by exactly its continuation
+/// bytes and then a byte that starts a character).
+fn char_except(ascii: &str) -> String {
+    format!(r"(?-u:[\x00-\x7F&&[{ascii}]]|[\xC0-\xFF][\x80-\xBF]*)")
+}
+
+/// Like [`char_except`] but also excluding the non-ASCII white space `\s` matches (U+0085,
+/// U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+fn non_space_char_except(ascii: &str) -> String {
+    format!(
+        r"(?-u:[\x00-\x7F&&[{ascii}]]
+        |\xC2[\x80-\x84\x86-\x9F\xA1-\xBF] |[\xC3-\xDF][\x80-\xBF]
+        |[\xE0\xE4-\xEF][\x80-\xBF][\x80-\xBF]
+        |\xE1(?:[\x80-\x99\x9B-\xBF][\x80-\xBF]|\x9A[\x81-\xBF])
+        |\xE2(?:\x80[\x8B-\xA7\xAA-\xAE\xB0-\xBF]|\x81[\x80-\x9E\xA0-\xBF]|[\x82-\xBF][\x80-\xBF])
+        |\xE3(?:\x80[\x81-\xBF]|[\x81-\xBF][\x80-\xBF])
+        |[\xF0-\xF4][\x80-\xBF][\x80-\xBF][\x80-\xBF])"
+    )
+}
+
+/// `name = value` pairs and XML `name="…">value<` elements. Values may be hundreds of
+/// characters long, and with Unicode classes every bounded repetition of "any character but …"
+/// became hundreds of copies of a large class: the automaton and the capture engine's
+/// per-thread cache took over 10 MiB. Over bytes each copy is a few states, with the same
+/// matches on any `str` (the pieces match exactly one character each, see [`char_except`]).
+fn key_value_pattern() -> String {
+    let not_gt = char_except("^>");
+    let not_lt = char_except("^<");
+    let not_dq = char_except(r#"^"\\\n"#);
+    let not_sq = char_except(r"^'\\\n");
+    let bare_first = non_space_char_except(r#"^\s"',;\#}/&?<>\[\]()"#);
+    let bare_rest = non_space_char_except(r#"^\s"',;\#}&<>\[\]()"#);
+    format!(
+        r#"(?x)
+        (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{{1,63}})"{not_gt}{{0,64}}>(?P<xv>{not_lt}{{1,512}})<
+          | ["']?(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{{1,63}})["']?\s*(?:=|:|:=|=>)\s*
+            (?: "(?P<dq>{not_dq}{{1,512}})" | '(?P<sq>{not_sq}{{1,512}})' | (?P<bare>{bare_first}{bare_rest}{{0,511}}) )
+        )"#
+    )
+}
+
 /// The process-wide engine.
 pub(crate) fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
@@ -785,11 +842,10 @@ impl Engine {
         let mut literals = Vec::new();
         let mut literal_owner = Vec::new();
         for (i, d) in DETECTORS.iter().enumerate() {
-            // The patterns are fixed and covered by tests; a broken one is a programming error.
-            let regex = Regex::new(d.pattern).unwrap_or_else(|e| panic!("detector {i}: {e}"));
             detectors.push(Compiled {
                 kind: d.kind,
-                regex,
+                regex: OnceLock::new(),
+                pattern: d.pattern,
                 context: d.context,
                 judge: d.judge,
             });
@@ -806,14 +862,8 @@ impl Engine {
             .ascii_case_insensitive(true)
             .build(KEYWORDS)
             .unwrap_or_else(|e| panic!("keyword automaton: {e}"));
-        let key_value = Regex::new(
-            r#"(?x)
-            (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{1,63})"[^>]{0,64}>(?P<xv>[^<]{1,512})<
-              | ["']?(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{1,63})["']?\s*(?:=|:|:=|=>)\s*
-                (?: "(?P<dq>[^"\\\n]{1,512})" | '(?P<sq>[^'\\\n]{1,512})' | (?P<bare>[^\s"',;\#}/&?<>\[\]()][^\s"',;\#}&<>\[\]()]{0,511}) )
-            )"#,
-        )
-        .unwrap_or_else(|e| panic!("key-value pattern: {e}"));
+        let key_value = BytesRegex::new(&key_value_pattern())
+            .unwrap_or_else(|e| panic!("key-value pattern: {e}"));
         let aws_secret =
             Regex::new(r"(?:^|[^A-Za-z0-9/+])(?P<s>[A-Za-z0-9/+]{40})(?:$|[^A-Za-z0-9/+=])")
                 .unwrap_or_else(|e| panic!("aws secret pattern: {e}"));
@@ -841,7 +891,7 @@ impl Engine {
     ) -> Vec<Candidate> {
         let mut found = self.shapes(text, surroundings);
         if text.contains(['=', ':', '>']) && self.keywords.is_match(text) {
-            for caps in self.key_value.captures_iter(text) {
+            for caps in self.key_value.captures_iter(text.as_bytes()) {
                 let (Some(key), Some(value)) = (
                     caps.name("n").or_else(|| caps.name("xn")),
                     caps.name("dq")
@@ -851,17 +901,21 @@ impl Engine {
                 ) else {
                     continue;
                 };
-                let span = value.start()..value.end();
+                let span = value.range();
+                // Matches begin and end on character boundaries (see `key_value_pattern`).
+                let (Some(key_text), Some(value_text)) =
+                    (text.get(key.range()), text.get(span.clone()))
+                else {
+                    continue;
+                };
                 if found
                     .iter()
                     .any(|c| c.at < span.end && c.at + c.secret.len() > span.start)
                 {
                     continue;
                 }
-                if let Some(mut candidate) =
-                    self.named(key.as_str(), value.as_str().trim(), surroundings)
-                {
-                    candidate.at = value.start();
+                if let Some(mut candidate) = self.named(key_text, value_text.trim(), surroundings) {
+                    candidate.at = span.start;
                     found.push(candidate);
                 }
             }
@@ -897,7 +951,7 @@ impl Engine {
             {
                 continue;
             }
-            for caps in detector.regex.captures_iter(text) {
+            for caps in detector.regex().captures_iter(text) {
                 let Some(secret) = caps.name("s") else {
                     continue;
                 };
@@ -1044,6 +1098,9 @@ mod tests {
     #[test]
     fn every_detector_compiles() {
         assert_eq!(engine().detectors.len(), DETECTORS.len());
+        for detector in &engine().detectors {
+            assert!(detector.regex().captures_len() > 1, "{:?}", detector.kind);
+        }
     }
 
     #[test]
@@ -1461,6 +1518,137 @@ mod tests {
         );
         assert_eq!(kinds(&anthropic)[0].1, "Anthropic API key");
         assert!(kinds("sk-1234").is_empty());
+    }
+
+    /// The Unicode form the byte-level key-value pattern replaces; kept as the oracle.
+    const UNICODE_KEY_VALUE: &str = r#"(?x)
+        (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{1,63})"[^>]{0,64}>(?P<xv>[^<]{1,512})<
+          | ["']?(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{1,63})["']?\s*(?:=|:|:=|=>)\s*
+            (?: "(?P<dq>[^"\\\n]{1,512})" | '(?P<sq>[^'\\\n]{1,512})' | (?P<bare>[^\s"',;\#}/&?<>\[\]()][^\s"',;\#}&<>\[\]()]{0,511}) )
+        )"#;
+
+    #[test]
+    fn byte_level_character_classes_match_the_unicode_ones_on_every_character() {
+        let pairs = [
+            (char_except("^<"), "[^<]"),
+            (char_except(r#"^"\\\n"#), r#"[^"\\\n]"#),
+            (
+                non_space_char_except(r#"^\s"',;\#}/&?<>\[\]()"#),
+                r#"[^\s"',;\#}/&?<>\[\]()]"#,
+            ),
+            (
+                non_space_char_except(r#"^\s"',;\#}&<>\[\]()"#),
+                r#"[^\s"',;\#}&<>\[\]()]"#,
+            ),
+        ];
+        for (bytes_class, unicode_class) in pairs {
+            let over_bytes = BytesRegex::new(&format!(r"(?x)\A{bytes_class}\z")).unwrap();
+            let over_chars = Regex::new(&format!(r"(?x)\A{unicode_class}\z")).unwrap();
+            let mut buf = [0u8; 4];
+            for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+                let encoded = c.encode_utf8(&mut buf);
+                assert_eq!(
+                    over_bytes.is_match(encoded.as_bytes()),
+                    over_chars.is_match(encoded),
+                    "{unicode_class} on U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn byte_level_key_value_pattern_captures_what_the_unicode_one_did() {
+        let old = Regex::new(UNICODE_KEY_VALUE).unwrap();
+        let new = BytesRegex::new(&key_value_pattern()).unwrap();
+        let names = ["xn", "xv", "n", "dq", "sq", "bare"];
+        let pieces = [
+            "name=\"",
+            "api_key",
+            "token",
+            "Secret",
+            "k",
+            "=",
+            ":",
+            "=>",
+            ":=",
+            "\"",
+            "'",
+            ">",
+            "<",
+            " ",
+            "\t",
+            "\n",
+            "\\",
+            ",",
+            ";",
+            "#",
+            "}",
+            "/",
+            "&",
+            "?",
+            "[",
+            "]",
+            "(",
+            ")",
+            ".",
+            "-",
+            "_",
+            "Zq8xP2mN7v",
+            "\u{85}",
+            "\u{a0}",
+            "\u{1680}",
+            "\u{2000}",
+            "\u{200a}",
+            "\u{200b}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "\u{3001}",
+            "é",
+            "中",
+            "😀",
+            "\u{10ffff}",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for case in 0..500 {
+            let mut text = String::new();
+            for _ in 0..next(60) {
+                let piece = pieces[next(pieces.len())];
+                // Long runs reach the bounds of the repetitions (63, 64, 511, 512).
+                let times = if next(8) == 0 { 1 + next(600) } else { 1 };
+                for _ in 0..times {
+                    text.push_str(piece);
+                }
+            }
+            let expected: Vec<Vec<Option<(usize, usize)>>> = old
+                .captures_iter(&text)
+                .map(|c| {
+                    names
+                        .iter()
+                        .map(|n| c.name(n).map(|m| (m.start(), m.end())))
+                        .collect()
+                })
+                .collect();
+            let actual: Vec<Vec<Option<(usize, usize)>>> = new
+                .captures_iter(text.as_bytes())
+                .map(|c| {
+                    names
+                        .iter()
+                        .map(|n| c.name(n).map(|m| (m.start(), m.end())))
+                        .collect()
+                })
+                .collect();
+            assert_eq!(actual, expected, "case {case}: {text:?}");
+        }
     }
 
     #[test]

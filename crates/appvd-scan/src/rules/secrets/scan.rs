@@ -416,26 +416,35 @@ fn dex_strings(
     found: &mut Vec<Found>,
     paired: &mut HashSet<String>,
 ) {
-    let views: Vec<StringRefView<'_, '_>> = dex.string_refs().collect();
-    let refs: Vec<StringRef> = views.iter().map(StringRefView::reference).collect();
-    let names = dex_names(dex, &refs);
-    let mut order: Vec<StringKey> = Vec::new();
-    let mut uses: HashMap<StringKey, Vec<usize>> = HashMap::new();
-    for (i, r) in refs.iter().enumerate() {
-        let list = uses.entry(string_key(r)).or_default();
-        if list.is_empty() {
-            order.push(string_key(r));
-        }
-        list.push(i);
+    let refs: &[StringRef] = dex.index().string_refs();
+    let names = dex_names(dex, refs);
+    // The references grouped by string (each group in reference order), the groups in the order
+    // of their strings' first reference: one flat sorted list instead of a list per string.
+    let mut by_string: Vec<(StringKey, u32)> = refs
+        .iter()
+        .zip(0u32..)
+        .map(|(r, i)| (string_key(r), i))
+        .collect();
+    by_string.sort_unstable();
+    let mut groups: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    let mut start = 0;
+    while let Some(&(key, first)) = by_string.get(start) {
+        let len = by_string
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(k, _)| *k == key)
+            .count();
+        groups.push((first, start..start + len));
+        start += len;
     }
-    for key in order {
-        let Some(&first_index) = uses.get(&key).and_then(|u| u.first()) else {
+    groups.sort_unstable_by_key(|(first, _)| *first);
+    for (first_index, members) in groups {
+        let Some(&first) = refs.get(first_index as usize) else {
             continue;
         };
-        let (Some(first), Some(&first_view)) = (refs.get(first_index), views.get(first_index))
-        else {
-            continue;
-        };
+        let key = string_key(&first);
+        let first_view = dex.string_ref(first);
         let text = dex.string_text(StrRef::Pool {
             dex: DexId(key.0),
             idx: StringIdx(key.1),
@@ -453,14 +462,14 @@ fn dex_strings(
         if candidates.is_empty() {
             continue;
         }
-        let places: Vec<Place> = uses
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| views.get(i))
+        let places: Vec<Place> = by_string
+            .get(members)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&(_, i)| refs.get(i as usize))
             .take(PLACES_PER_STRING)
-            .map(|view| {
-                let at = view.location();
+            .map(|&reference| {
+                let at = dex.string_ref(reference).location();
                 Place {
                     shown: shown_code(&at),
                     location: code_location(&at),
@@ -480,8 +489,8 @@ fn dex_strings(
                 continue;
             }
             if candidate.kind == Kind::AwsAccessKey {
-                let siblings = class_of(dex, first)
-                    .map(|c| class_strings(dex, c, &refs))
+                let siblings = class_of(dex, &first)
+                    .map(|c| class_strings(dex, c, refs))
                     .unwrap_or_default();
                 pair_aws(
                     engine,
