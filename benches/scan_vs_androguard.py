@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--appvd", type=Path)
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "appvd-bench")
-    ap.add_argument("--light", action="store_true", help="androguard parses only the container, manifest, resources and certificates (no DEX)")
+    ap.add_argument("--light", action="store_true", help="both sides skip bytecode: androguard parses the container, manifest, resources and certificates; appvd scans with --no-code")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -105,7 +105,7 @@ def main() -> None:
     mode = "APK + resources + certificates" if args.light else "AnalyzeAPK"
     rows = []
     for apk in fetch_apks(args.cache):
-        ours_cmd = [str(appvd), "scan", "--format", "json", str(apk)]
+        ours_cmd = [str(appvd), "scan", "--format", "json", *(["--no-code"] if args.light else []), str(apk)]
         theirs_cmd = [sys.executable, "-c", script, str(apk)]
         ours, ours_peak = best(ours_cmd, args.runs)
         theirs, theirs_peak = best(theirs_cmd, max(1, args.runs // 2))

@@ -47,6 +47,11 @@ pub struct ScanArgs {
     /// unchanged by fingerprint, and `--fail-on` counts only new findings.
     #[arg(long)]
     baseline: Option<PathBuf>,
+    /// Skip bytecode: read the container, manifest, resources, signatures, files and native
+    /// libraries only (a quick triage; code rules and secrets in code do not run, and the
+    /// report says so).
+    #[arg(long)]
+    no_code: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,6 +115,11 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
             }
         },
         None => Selection::all(),
+    };
+    let selection = if args.no_code {
+        selection.without_code()
+    } else {
+        selection
     };
     let inputs = collect_inputs(&args.paths)?;
     if inputs.is_empty() {

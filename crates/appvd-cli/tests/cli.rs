@@ -422,3 +422,63 @@ fn db_seed_and_bench_work_on_a_fresh_database() {
     assert!(figures.len() >= 3, "{v}");
     assert!(figures.iter().all(|f| f["count"].as_u64() > Some(0)));
 }
+
+#[test]
+fn no_code_skips_bytecode_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // A code flaw and a manifest flaw in two fixtures: only the manifest one survives --no-code.
+    let code = fixture("crypto.ecb_mode", "positive");
+    let manifest = fixture("manifest.debuggable", "positive");
+    let scan = |extra: &[&str]| -> serde_json::Value {
+        let out = run(appvd(dir.path())
+            .args([
+                "scan",
+                "--format",
+                "json",
+                "--rules",
+                "crypto.ecb_mode,manifest.debuggable",
+            ])
+            .args(extra)
+            .arg(&code)
+            .arg(&manifest));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let rules_found = |v: &serde_json::Value| -> Vec<String> {
+        let mut rules: Vec<String> = v["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["findings"].as_array().unwrap().iter())
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        rules.sort();
+        rules.dedup();
+        rules
+    };
+    let full = scan(&[]);
+    assert_eq!(
+        rules_found(&full),
+        ["crypto.ecb_mode", "manifest.debuggable"]
+    );
+    assert!(
+        full["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["code_analysed"] == true)
+    );
+    let quick = scan(&["--no-code"]);
+    assert_eq!(rules_found(&quick), ["manifest.debuggable"]);
+    let apps = quick["apps"].as_array().unwrap();
+    assert!(apps.iter().all(|a| a["code_analysed"] == false));
+    // The DEX files are still listed in the summary; they were just not analysed.
+    assert!(
+        apps.iter()
+            .all(|a| a["summary"]["dex_files"].as_u64() >= Some(1))
+    );
+
+    let out = run(appvd(dir.path()).args(["scan", "--no-code"]).arg(&code));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("bytecode not analysed"));
+}

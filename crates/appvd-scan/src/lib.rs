@@ -34,6 +34,7 @@ use crate::rule::{Rule, Selection};
 /// Runs the selected rules on an opened app.
 pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
     let started = Instant::now();
+    let code_analysed = !(selection.skips_code() && app.skip_code());
     let rules: Vec<&'static Rule> = registry::RULES
         .iter()
         .copied()
@@ -67,6 +68,7 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
         findings,
         anomalies: app.anomalies(),
         rules_run: rules.len(),
+        code_analysed,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         comparison: None,
     }

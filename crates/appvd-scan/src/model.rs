@@ -485,6 +485,12 @@ impl AppModel {
             .map(DexCell::borrow_dependent)
     }
 
+    /// Makes [`dex`](Self::dex) answer `None` without reading any DEX file. Returns false when the
+    /// analysis was already built (it is then kept).
+    pub fn skip_code(&self) -> bool {
+        self.dex.set(None).is_ok()
+    }
+
     fn build_dex(&self) -> Option<DexCell> {
         let mut names = Vec::new();
         let mut bytes = Vec::new();

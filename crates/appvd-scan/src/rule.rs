@@ -116,6 +116,7 @@ impl Emitter<'_> {
 pub struct Selection {
     include: Vec<String>,
     exclude: Vec<String>,
+    skip_code: bool,
 }
 
 /// A `--rules` pattern that matches no rule.
@@ -146,6 +147,20 @@ impl Selection {
             }
         }
         Ok(selection)
+    }
+
+    /// The same selection without bytecode analysis: the DEX files are never parsed, so rules
+    /// that read code find nothing, secrets are searched outside the code only, and SDKs are
+    /// recognised from the manifest, files and native libraries only. A quick triage of many
+    /// apps; reports say that code was not analysed.
+    pub fn without_code(mut self) -> Self {
+        self.skip_code = true;
+        self
+    }
+
+    /// Whether bytecode analysis is skipped.
+    pub fn skips_code(&self) -> bool {
+        self.skip_code
     }
 
     pub fn selects(&self, rule: &Rule) -> bool {

@@ -313,6 +313,7 @@ fn hostile_report() -> ScanReport {
             offset: Some(4),
         }],
         rules_run: 1,
+        code_analysed: true,
         duration_ms: 0,
         comparison: None,
     };

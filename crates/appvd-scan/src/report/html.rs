@@ -126,6 +126,12 @@ fn render_app(out: &mut String, app: &AppReport) {
         opt(app.min_sdk.map(|v| v.to_string())),
         opt(app.target_sdk.map(|v| v.to_string()))
     );
+    if !app.code_analysed {
+        out.push_str(
+            "<dt>Bytecode</dt><dd>not analysed (<code>--no-code</code>): code rules, secrets in \
+             code and SDKs known only by their classes were not looked for</dd>",
+        );
+    }
     let schemes = if s.signing_schemes.is_empty() {
         "unsigned".to_owned()
     } else {

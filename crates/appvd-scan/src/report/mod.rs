@@ -76,6 +76,9 @@ pub struct AppReport {
     pub findings: Vec<Finding>,
     pub anomalies: Vec<ScanAnomaly>,
     pub rules_run: usize,
+    /// False when the scan skipped bytecode (`--no-code`): code rules, code secrets and
+    /// code-based SDK matching did not run, so their absence proves nothing.
+    pub code_analysed: bool,
     pub duration_ms: u64,
     /// Set by `--baseline`: new, fixed and unchanged findings against the earlier scan.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -100,7 +100,7 @@ fn render_app(out: &mut String, app: &AppReport) {
         .collect();
     let _ = writeln!(
         out,
-        "  {} findings{}  ({} rules, {} ms)",
+        "  {} findings{}  ({} rules{}, {} ms)",
         app.findings.len(),
         if counts.is_empty() {
             String::new()
@@ -108,6 +108,11 @@ fn render_app(out: &mut String, app: &AppReport) {
             format!(": {}", counts.join(", "))
         },
         app.rules_run,
+        if app.code_analysed {
+            ""
+        } else {
+            "; bytecode not analysed"
+        },
         app.duration_ms
     );
     for f in &app.findings {
