@@ -38,7 +38,7 @@ pub struct ScanArgs {
     #[arg(long)]
     fail_on: Option<Severity>,
     /// Rules to run: ids or families, comma-separated; a leading '-' excludes (e.g. "tls,-tls.http_url").
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     rules: Option<String>,
     /// Treat all given files as the base and split APKs of one app.
     #[arg(long)]

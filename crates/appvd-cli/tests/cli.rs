@@ -481,4 +481,12 @@ fn no_code_skips_bytecode_and_says_so() {
     let out = run(appvd(dir.path()).args(["scan", "--no-code"]).arg(&code));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("bytecode not analysed"));
+
+    // An exclusion may start the --rules value.
+    let out = run(appvd(dir.path())
+        .args(["scan", "--format", "json", "--rules", "-secret,-crypto"])
+        .arg(&code));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!rules_found(&v).iter().any(|r| r.starts_with("crypto.")));
 }
