@@ -1,7 +1,5 @@
-use std::collections::HashSet;
-
-use super::flow::{MethodFlow, call_key, call_location, callee};
-use super::material::{constant_bytes, redact_listing};
+use super::flow::call_location;
+use super::material::{ConstantSinkCall, constant_sink_calls, redact_listing};
 use crate::finding::Severity;
 use crate::model::AppModel;
 use crate::rule::{Docs, Emitter, Rule};
@@ -58,63 +56,53 @@ fn check(app: &AppModel, out: &mut Emitter<'_>) {
     let Some(dex) = app.dex() else {
         return;
     };
-    let mut seen = HashSet::new();
-    for &(sink, position) in KEY_SINKS {
-        for call in dex.calls_to(sink) {
-            let Some(key) = call.param(position) else {
-                continue;
-            };
-            let flow = MethodFlow::of_call(dex, &call);
-            let Some(material) = constant_bytes(&flow, key.value(), call.at()) else {
-                continue;
-            };
-            let fingerprint_key = call_key(dex, &call);
-            if !seen.insert(fingerprint_key.clone()) {
-                continue;
-            }
-            let target = callee(dex, &call).map(|c| c.short()).unwrap_or_default();
-            let api = target.trim_end_matches(".<init>");
-            // SecretKeySpec names its algorithm last.
-            let algorithm = if api == "SecretKeySpec" {
-                call.args()
-                    .last()
-                    .and_then(|a| a.as_str().map(|s| s.into_owned()))
-            } else {
-                None
-            };
-            let at = call.location();
-            let what = if api == "PBEKeySpec" {
-                "password"
-            } else {
-                "key"
-            };
-            let unit = if what == "password" { "chars" } else { "bytes" };
-            let length = material
-                .length
-                .map(|n| format!(" ({n} {unit})"))
-                .unwrap_or_default();
-            let algorithm_text = algorithm
-                .as_deref()
-                .map(|a| format!(" for {a}"))
-                .unwrap_or_default();
-            out.emit(
-                call_location(&call),
-                &fingerprint_key,
-                format!(
-                    "{}.{} builds a {api}{algorithm_text} from a {what} fixed in the code ({}).",
-                    at.java_class, at.method, material.source
-                ),
-                format!(
-                    "new {api}({}{}){length}\n{}",
-                    material.source,
-                    algorithm
-                        .as_deref()
-                        .map(|a| format!(", \"{a}\""))
-                        .unwrap_or_default(),
-                    redact_listing(&call.evidence(3, 1), material.secret.as_deref())
-                ),
-            );
-        }
+    for found in constant_sink_calls(dex, KEY_SINKS) {
+        let ConstantSinkCall {
+            call,
+            material,
+            key,
+            api,
+        } = found;
+        // SecretKeySpec names its algorithm last.
+        let algorithm = if api == "SecretKeySpec" {
+            call.args()
+                .last()
+                .and_then(|a| a.as_str().map(|s| s.into_owned()))
+        } else {
+            None
+        };
+        let at = call.location();
+        let what = if api == "PBEKeySpec" {
+            "password"
+        } else {
+            "key"
+        };
+        let unit = if what == "password" { "chars" } else { "bytes" };
+        let length = material
+            .length
+            .map(|n| format!(" ({n} {unit})"))
+            .unwrap_or_default();
+        let algorithm_text = algorithm
+            .as_deref()
+            .map(|a| format!(" for {a}"))
+            .unwrap_or_default();
+        out.emit(
+            call_location(&call),
+            &key,
+            format!(
+                "{}.{} builds a {api}{algorithm_text} from a {what} fixed in the code ({}).",
+                at.java_class, at.method, material.source
+            ),
+            format!(
+                "new {api}({}{}){length}\n{}",
+                material.source,
+                algorithm
+                    .as_deref()
+                    .map(|a| format!(", \"{a}\""))
+                    .unwrap_or_default(),
+                redact_listing(&call.evidence(3, 1), material.secret.as_deref())
+            ),
+        );
     }
 }
 

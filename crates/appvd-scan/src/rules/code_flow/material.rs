@@ -3,10 +3,12 @@
 //! array, a digest or prefix of one of those, or a `static final` field initialised with one).
 //! Secrets are only ever shown redacted.
 
-use appvd_dex::Analysis;
-use appvd_dex::facts::{ArrayValue, ConstValue};
+use std::collections::HashSet;
 
-use super::flow::{MethodFlow, callee, callee_is_app_code, simple_name};
+use appvd_dex::facts::{ArrayValue, ConstValue};
+use appvd_dex::{Analysis, CallSiteView};
+
+use super::flow::{MethodFlow, call_key, callee, callee_is_app_code, simple_name};
 
 /// Constant bytes found for a key or IV argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +20,52 @@ pub(crate) struct Material {
     pub length: Option<usize>,
     /// The constant text the bytes come from, to redact it from listings.
     pub secret: Option<String>,
+}
+
+/// A call to one of `sinks` (method, position of its byte parameter) whose bytes are constant.
+pub(crate) struct ConstantSinkCall<'x, 'a> {
+    pub call: CallSiteView<'x, 'a>,
+    pub material: Material,
+    /// The finding's fingerprint key (one per call site).
+    pub key: String,
+    /// The constructed class's simple name (`SecretKeySpec`, `IvParameterSpec`).
+    pub api: String,
+}
+
+/// The calls to `sinks` that pass constant bytes, each call site once.
+pub(crate) fn constant_sink_calls<'x, 'a>(
+    dex: &'x Analysis<'a>,
+    sinks: &[(&str, usize)],
+) -> Vec<ConstantSinkCall<'x, 'a>> {
+    let mut seen = HashSet::new();
+    let mut found = Vec::new();
+    for &(sink, position) in sinks {
+        for call in dex.calls_to(sink) {
+            let Some(param) = call.param(position) else {
+                continue;
+            };
+            let flow = MethodFlow::of_call(dex, &call);
+            let Some(material) = constant_bytes(&flow, param.value(), call.at()) else {
+                continue;
+            };
+            let key = call_key(dex, &call);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let api = callee(dex, &call)
+                .map(|c| c.short())
+                .unwrap_or_default()
+                .trim_end_matches(".<init>")
+                .to_owned();
+            found.push(ConstantSinkCall {
+                call,
+                material,
+                key,
+                api,
+            });
+        }
+    }
+    found
 }
 
 /// How many levels of producing calls and static fields are followed.
@@ -146,7 +194,7 @@ fn material(
 /// Bytes produced by `decoder(<string literal>)`.
 fn decoded_literal(
     flow: &MethodFlow<'_, '_>,
-    call: &appvd_dex::CallSiteView<'_, '_>,
+    call: &CallSiteView<'_, '_>,
     decoder: &str,
 ) -> Option<Material> {
     let arg = call.param(0)?;

@@ -1,7 +1,5 @@
-use std::collections::HashSet;
-
-use super::flow::{MethodFlow, call_key, call_location, callee};
-use super::material::{constant_bytes, redact_listing};
+use super::flow::call_location;
+use super::material::{ConstantSinkCall, constant_sink_calls, redact_listing};
 use crate::finding::Severity;
 use crate::model::AppModel;
 use crate::rule::{Docs, Emitter, Rule};
@@ -46,47 +44,34 @@ fn check(app: &AppModel, out: &mut Emitter<'_>) {
     let Some(dex) = app.dex() else {
         return;
     };
-    let mut seen = HashSet::new();
-    for &(sink, position) in IV_SINKS {
-        for call in dex.calls_to(sink) {
-            let Some(iv) = call.param(position) else {
-                continue;
-            };
-            let flow = MethodFlow::of_call(dex, &call);
-            let Some(material) = constant_bytes(&flow, iv.value(), call.at()) else {
-                continue;
-            };
-            let key = call_key(dex, &call);
-            if !seen.insert(key.clone()) {
-                continue;
-            }
-            let api = callee(dex, &call)
-                .map(|c| c.short())
-                .unwrap_or_default()
-                .trim_end_matches(".<init>")
-                .to_owned();
-            let at = call.location();
-            out.emit(
-                call_location(&call),
-                &key,
-                format!(
-                    "{}.{} uses the same {} for every encryption: {}.",
-                    at.java_class,
-                    at.method,
-                    if api == "GCMParameterSpec" {
-                        "GCM nonce"
-                    } else {
-                        "IV"
-                    },
-                    material.source
-                ),
-                format!(
-                    "new {api}({})\n{}",
-                    material.source,
-                    redact_listing(&call.evidence(3, 1), material.secret.as_deref())
-                ),
-            );
-        }
+    for found in constant_sink_calls(dex, IV_SINKS) {
+        let ConstantSinkCall {
+            call,
+            material,
+            key,
+            api,
+        } = found;
+        let at = call.location();
+        out.emit(
+            call_location(&call),
+            &key,
+            format!(
+                "{}.{} uses the same {} for every encryption: {}.",
+                at.java_class,
+                at.method,
+                if api == "GCMParameterSpec" {
+                    "GCM nonce"
+                } else {
+                    "IV"
+                },
+                material.source
+            ),
+            format!(
+                "new {api}({})\n{}",
+                material.source,
+                redact_listing(&call.evidence(3, 1), material.secret.as_deref())
+            ),
+        );
     }
 }
 
