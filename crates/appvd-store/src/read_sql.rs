@@ -88,9 +88,12 @@ pub(crate) const PUBLIC_SEARCH_SQLITE: Paged = Paged {
             AND ($3 IS NULL OR m.platform = $3) AND ($4 IS NULL OR m.updated_at >= $4)",
 };
 
-/// Public search on PostgreSQL (GIN index `cases_search_public`), same parameters.
+/// Public search on PostgreSQL (GIN index `cases_search_public`), same parameters. Ranked by
+/// `ts_rank` (term frequency, like SQLite's bm25) rather than `ts_rank_cd`: the cover-density rank
+/// reads every match's positions and cost 25 of 43 ms per query for a term matching 12,500 of
+/// 100,000 cases, against 7 ms for `ts_rank`.
 pub(crate) const PUBLIC_SEARCH_POSTGRES: Paged = Paged {
-    page: "SELECT c.data, p.total FROM (SELECT id, ts_rank_cd(search_public, CAST($1 AS tsquery)) AS score, \
+    page: "SELECT c.data, p.total FROM (SELECT id, ts_rank(search_public, CAST($1 AS tsquery)) AS score, \
            COUNT(*) OVER () AS total FROM cases \
            WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL AND ($2 IS NULL OR grade = $2) \
            AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
@@ -109,7 +112,7 @@ pub(crate) const STAFF_SEARCH_SQLITE: Paged = Paged {
 
 /// Staff search on PostgreSQL (GIN index `cases_search_internal`), same parameters.
 pub(crate) const STAFF_SEARCH_POSTGRES: Paged = Paged {
-    page: "SELECT c.id, c.version, c.data, p.total FROM (SELECT id, ts_rank_cd(search_internal, CAST($1 AS tsquery)) AS score, \
+    page: "SELECT c.id, c.version, c.data, p.total FROM (SELECT id, ts_rank(search_internal, CAST($1 AS tsquery)) AS score, \
            COUNT(*) OVER () AS total FROM cases WHERE search_internal @@ CAST($1 AS tsquery) ORDER BY score DESC, id DESC LIMIT $2 OFFSET $3) p \
            JOIN cases c ON c.id = p.id ORDER BY p.score DESC, p.id DESC",
     count: "SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)",
@@ -121,7 +124,7 @@ pub(crate) const ANY_SEARCH_SQLITE: &str = "SELECT c.id, c.version, c.data FROM 
      JOIN cases c ON c.id = p.id ORDER BY p.score, p.id DESC";
 
 /// Duplicate candidates on PostgreSQL, same parameters.
-pub(crate) const ANY_SEARCH_POSTGRES: &str = "SELECT c.id, c.version, c.data FROM (SELECT id, ts_rank_cd(search_internal, CAST($1 AS tsquery)) AS score \
+pub(crate) const ANY_SEARCH_POSTGRES: &str = "SELECT c.id, c.version, c.data FROM (SELECT id, ts_rank(search_internal, CAST($1 AS tsquery)) AS score \
      FROM cases WHERE search_internal @@ CAST($1 AS tsquery) ORDER BY score DESC, id DESC LIMIT $2) p \
      JOIN cases c ON c.id = p.id ORDER BY p.score DESC, p.id DESC";
 

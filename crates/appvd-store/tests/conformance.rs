@@ -1334,7 +1334,7 @@ async fn old_advisories(
             sqlx::query_as(
                 "SELECT case_id FROM cases WHERE search_public @@ CAST($1 AS tsquery) AND published_at IS NOT NULL \
                  AND ($2 IS NULL OR grade = $2) AND ($3 IS NULL OR platform = $3) AND ($4 IS NULL OR updated_at >= $4) \
-                 ORDER BY ts_rank_cd(search_public, CAST($1 AS tsquery)) DESC, id DESC LIMIT $5 OFFSET $6",
+                 ORDER BY ts_rank(search_public, CAST($1 AS tsquery)) DESC, id DESC LIMIT $5 OFFSET $6",
             )
             .bind(tsq).bind(grade).bind(platform).bind(since).bind(limit).bind(offset)
             .fetch_all(pool).await.unwrap(),
@@ -1373,7 +1373,7 @@ async fn old_staff_search(
         Store::Postgres(pool) => (
             sqlx::query_as(
                 "SELECT case_id FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
-                 ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2 OFFSET $3",
+                 ORDER BY ts_rank(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2 OFFSET $3",
             )
             .bind(tsq).bind(limit).bind(offset).fetch_all(pool).await.unwrap(),
             sqlx::query_as("SELECT COUNT(*) FROM cases WHERE search_internal @@ CAST($1 AS tsquery)")
@@ -1400,7 +1400,7 @@ async fn old_any_search(store: &Store, expr: &str, tsq: &str, limit: i64) -> Vec
         .unwrap(),
         Store::Postgres(pool) => sqlx::query_as(
             "SELECT case_id FROM cases WHERE search_internal @@ CAST($1 AS tsquery) \
-             ORDER BY ts_rank_cd(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2",
+             ORDER BY ts_rank(search_internal, CAST($1 AS tsquery)) DESC, id DESC LIMIT $2",
         )
         .bind(tsq)
         .bind(limit)
