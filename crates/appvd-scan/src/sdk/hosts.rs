@@ -571,4 +571,38 @@ mod tests {
         assert_eq!(id("com.umeng.analytics.MobclickAgent"), None);
         assert!(index.tlds.contains(&"com") && !index.tlds.contains(&"view"));
     }
+
+    proptest::proptest! {
+        /// Any constant, however hostile, yields only well-formed ASCII host names (or none) and
+        /// never panics; the index lookup accepts whatever the scanner yields.
+        #[test]
+        fn any_text_yields_only_well_formed_hosts(text in "\\PC{0,300}") {
+            let index = HostIndex::new(super::super::catalog().iter().enumerate());
+            for found in hosts(&text) {
+                proptest::prop_assert!(found.len() <= MAX_HOST, "{found}");
+                proptest::prop_assert!(found.split('.').all(valid_label), "{found}");
+                index.find(&found, |_, _| {});
+            }
+            index.find(&text, |_, _| {});
+        }
+
+        #[test]
+        fn url_shaped_text_is_handled(
+            scheme in "[a-zA-Z]{0,6}",
+            host in "[\\p{L}\\p{N}.\\-%{}。．]{0,80}",
+            tail in "\\PC{0,40}",
+        ) {
+            let text = format!("{scheme}://{host}{tail}");
+            for found in hosts(&text) {
+                proptest::prop_assert!(found.is_ascii() && found.len() <= MAX_HOST, "{found}");
+            }
+        }
+
+        #[test]
+        fn punycode_never_panics(label in "\\PC{0,70}") {
+            if let Some(encoded) = punycode(&label) {
+                proptest::prop_assert!(encoded.is_ascii());
+            }
+        }
+    }
 }
