@@ -478,6 +478,11 @@ fn clock_view(t: &Messages, key: &'static str, clock: &appvd_domain::deadline::C
     }
 }
 
+/// The case page again, with the refusal of the action just tried.
+async fn refused(state: &AppState, p: &Principal, lang: Lang, raw: &str, e: &ApiError) -> Response {
+    show_case(state, p, lang, raw, Some(refusal_text(e)), None, e.status).await
+}
+
 async fn show_case(
     state: &AppState,
     p: &Principal,
@@ -730,18 +735,7 @@ async fn action_submit(
     };
     match api::perform(&state, &p, &raw, &action).await {
         Ok((record, _, _)) => see_other(&format!("/cases/{}", record.case.id)),
-        Err(e) => {
-            show_case(
-                &state,
-                &p,
-                lang,
-                &raw,
-                Some(refusal_text(&e)),
-                None,
-                e.status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &p, lang, &raw, &e).await,
     }
 }
 
@@ -820,18 +814,7 @@ async fn edit_submit(
     };
     match result.await {
         Ok(()) => see_other(&format!("/cases/{raw}")),
-        Err(e) => {
-            show_case(
-                &state,
-                &p,
-                lang,
-                &raw,
-                Some(refusal_text(&e)),
-                None,
-                e.status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &p, lang, &raw, &e).await,
     }
 }
 
@@ -848,18 +831,7 @@ async fn assign_submit(
     let lang = lang_of(&state, &headers);
     match api::assign(&state, &p, &raw, None).await {
         Ok(_) => see_other(&format!("/cases/{raw}")),
-        Err(e) => {
-            show_case(
-                &state,
-                &p,
-                lang,
-                &raw,
-                Some(refusal_text(&e)),
-                None,
-                e.status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &p, lang, &raw, &e).await,
     }
 }
 
@@ -888,18 +860,7 @@ async fn message_submit(
     };
     match api::add_message(&state, &p, &raw, req).await {
         Ok(_) => see_other(&format!("/cases/{raw}#messages")),
-        Err(e) => {
-            show_case(
-                &state,
-                &p,
-                lang,
-                &raw,
-                Some(refusal_text(&e)),
-                None,
-                e.status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &p, lang, &raw, &e).await,
     }
 }
 
@@ -928,18 +889,7 @@ async fn attachment_submit(
                     Ok(bytes) => {
                         match api::store_attachment(&state, &p, &raw, &name, &ct, bytes).await {
                             Ok(_) => see_other(&format!("/cases/{raw}#reports")),
-                            Err(e) => {
-                                show_case(
-                                    &state,
-                                    &p,
-                                    lang,
-                                    &raw,
-                                    Some(refusal_text(&e)),
-                                    None,
-                                    e.status,
-                                )
-                                .await
-                            }
+                            Err(e) => refused(&state, &p, lang, &raw, &e).await,
                         }
                     }
                     Err(_) => {
