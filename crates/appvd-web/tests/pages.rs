@@ -321,6 +321,66 @@ async fn the_admin_page_creates_and_refuses() {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("password"));
+
+    // Organisations: the verified switch verifies the contact.
+    let (s, location, _) = root
+        .form(
+            "/admin/orgs",
+            &[
+                ("name", "Beta Lab"),
+                ("kind", "support_unit"),
+                ("jurisdiction", "domestic"),
+                ("security_contact", "sec@beta.example"),
+                ("verified", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin"))
+    );
+    let (s, orgs) = root.get("/api/v1/orgs").await;
+    assert_eq!(s, StatusCode::OK);
+    let beta = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Beta Lab")
+        .expect("created")
+        .clone();
+    assert_eq!(beta["security_contacts"][0]["email"], "sec@beta.example");
+    assert_eq!(beta["security_contacts"][0]["verified"], true);
+    // Products belong to vendors and operators only, on the page as in the API.
+    let beta_id = beta["id"].to_string();
+    let (s, _, html) = root
+        .form(
+            "/admin/products",
+            &[
+                ("vendor_org_id", beta_id.as_str()),
+                ("name", "Beta"),
+                ("platform", "android"),
+                ("package_id", "com.beta.app"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("vendor or operator"), "{html}");
+    let (s, location, _) = root
+        .form(
+            "/admin/products",
+            &[
+                ("vendor_org_id", "1"),
+                ("name", "Acme Mail"),
+                ("platform", "ios"),
+                ("package_id", "com.acme.mail"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin"))
+    );
+
     let mut vic = t.client();
     let (s, location, _) = vic
         .form("/login", &[("login", "vic"), ("password", PASSWORD)])

@@ -55,7 +55,18 @@ async fn create_org(
     Authenticated(p): Authenticated,
     JsonBody(req): JsonBody<OrgRequest>,
 ) -> Result<(StatusCode, Json<Organisation>), ApiError> {
-    require(&p, &[Role::Admin])?;
+    let created = create_org_as(&state, &p, req).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Creates an organisation on behalf of an administrator (the API and the admin page), with its
+/// audit entry.
+pub(crate) async fn create_org_as(
+    state: &AppState,
+    p: &Principal,
+    req: OrgRequest,
+) -> Result<Organisation, ApiError> {
+    require(p, &[Role::Admin])?;
     let org = NewOrganisation {
         name: req.name,
         kind: req.kind,
@@ -75,7 +86,7 @@ async fn create_org(
             &serde_json::json!({ "name": created.name }).to_string(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// `GET /api/v1/orgs` (staff).
@@ -102,7 +113,18 @@ async fn set_contact(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ContactRequest>,
 ) -> Result<Json<Organisation>, ApiError> {
-    require(&p, &[Role::Admin])?;
+    Ok(Json(set_contact_as(&state, &p, id, req).await?))
+}
+
+/// Sets an organisation's security contact on behalf of an administrator (the API and the admin
+/// page), with its audit entry.
+pub(crate) async fn set_contact_as(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    req: ContactRequest,
+) -> Result<Organisation, ApiError> {
+    require(p, &[Role::Admin])?;
     let email = validate_email("email", &req.email)?;
     let now = OffsetDateTime::now_utc();
     state
@@ -119,7 +141,7 @@ async fn set_contact(
             &serde_json::json!({ "email": email, "verified": req.verified }).to_string(),
         )
         .await?;
-    Ok(Json(state.store.org(OrgId(id)).await?))
+    Ok(state.store.org(OrgId(id)).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,7 +191,18 @@ async fn create_user(
     Authenticated(p): Authenticated,
     JsonBody(req): JsonBody<UserRequest>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
-    require(&p, &[Role::Admin])?;
+    let created = create_user_as(&state, &p, req).await?;
+    Ok((StatusCode::CREATED, Json(view(created))))
+}
+
+/// Creates a user on behalf of an administrator (the API and the admin page): validation,
+/// password hashing, PoC permission and the audit entry.
+pub(crate) async fn create_user_as(
+    state: &AppState,
+    p: &Principal,
+    req: UserRequest,
+) -> Result<appvd_store::User, ApiError> {
+    require(p, &[Role::Admin])?;
     let login = validate_login(&req.login)?;
     validate_password(&req.password)?;
     let roles = Roles::of(&req.roles);
@@ -237,10 +270,7 @@ async fn create_user(
             &serde_json::json!({ "roles": created.roles.to_list() }).to_string(),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(view(state.store.user(created.id).await?)),
-    ))
+    Ok(state.store.user(created.id).await?)
 }
 
 /// `GET /api/v1/users` (admin).
@@ -332,7 +362,18 @@ async fn create_product(
     Authenticated(p): Authenticated,
     JsonBody(req): JsonBody<ProductRequest>,
 ) -> Result<(StatusCode, Json<Product>), ApiError> {
-    require(&p, &[Role::Admin, Role::Analyst])?;
+    let created = create_product_as(&state, &p, req).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Creates a product on behalf of an administrator or analyst (the API and the admin page): the
+/// owner must be a vendor or operator; with its audit entry.
+pub(crate) async fn create_product_as(
+    state: &AppState,
+    p: &Principal,
+    req: ProductRequest,
+) -> Result<Product, ApiError> {
+    require(p, &[Role::Admin, Role::Analyst])?;
     let vendor = state.store.org(OrgId(req.vendor_org_id)).await?;
     if !matches!(vendor.kind, OrgKind::Vendor | OrgKind::Operator) {
         return Err(ApiError::new(
@@ -362,7 +403,7 @@ async fn create_product(
             &serde_json::json!({ "package_id": created.package_id }).to_string(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok(created)
 }
 
 /// `GET /api/v1/products`: every logged-in user may list products (reporters pick one to report on).

@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 
 use appvd_domain::ids::OrgId;
-use appvd_domain::org::{Jurisdiction, NewOrganisation, OrgKind};
-use appvd_domain::product::{NewProduct, Platform};
-use appvd_domain::user::{Role, Roles, validate_login, validate_password};
+use appvd_domain::product::Platform;
+use appvd_domain::user::{Role, Roles};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, State};
@@ -15,8 +14,12 @@ use axum::routing::{get, post};
 
 use super::{LangLink, Nav, error_page_for, lang_links, pick_lang, render, see_other};
 use crate::AppState;
-use crate::auth::{MaybePrincipal, Principal, hash_password};
-use crate::error::{ApiError, rules};
+use crate::api::admin::{
+    ContactRequest, OrgRequest, ProductRequest, UserRequest, create_org_as, create_product_as,
+    create_user_as, set_contact_as,
+};
+use crate::auth::{MaybePrincipal, Principal};
+use crate::error::ApiError;
 use crate::i18n::{Lang, Messages};
 
 pub fn routes() -> Router<AppState> {
@@ -222,37 +225,24 @@ async fn create_org(
         Err(r) => return r,
     };
     let result = async {
-        let kind: OrgKind = field(&f, "kind").parse()?;
-        let jurisdiction: Jurisdiction = field(&f, "jurisdiction").parse()?;
-        let contact =
-            Some(field(&f, "security_contact").to_owned()).filter(|c| !c.trim().is_empty());
-        let org = NewOrganisation {
+        let request = OrgRequest {
             name: field(&f, "name").to_owned(),
-            kind,
-            jurisdiction,
-            security_contact: contact,
-        }
-        .validate()?;
-        let now = time::OffsetDateTime::now_utc();
-        let created = state.store.create_org(&org, now).await?;
+            kind: field(&f, "kind").parse()?,
+            jurisdiction: field(&f, "jurisdiction").parse()?,
+            security_contact: Some(field(&f, "security_contact").to_owned())
+                .filter(|c| !c.trim().is_empty()),
+        };
+        let contact = request.security_contact.clone();
+        let created = create_org_as(&state, &p, request).await?;
         if field(&f, "verified") == "true"
-            && let Some(email) = &org.security_contact
+            && let Some(email) = contact
         {
-            state
-                .store
-                .set_security_contact(created.id, email, true, now)
-                .await?;
+            let contact = ContactRequest {
+                email,
+                verified: true,
+            };
+            set_contact_as(&state, &p, created.id.0, contact).await?;
         }
-        state
-            .store
-            .audit(
-                now,
-                Some(p.user.id),
-                "org_created",
-                &format!("org:{}", created.id),
-                "{}",
-            )
-            .await?;
         Ok(created.name)
     };
     finish(&state, &p, lang_of(&state, &headers), result.await).await
@@ -269,73 +259,23 @@ async fn create_user(
         Err(r) => return r,
     };
     let result = async {
-        let login = validate_login(field(&f, "login"))?;
-        let password = field(&f, "password").to_owned();
-        validate_password(&password)?;
-        let roles = Roles::parse_list(field(&f, "roles"))?;
-        let org = match field(&f, "org_id").trim() {
+        let org_id = match field(&f, "org_id").trim() {
             "" => None,
             id => Some(
-                state
-                    .store
-                    .org(OrgId(id.parse().map_err(|_| {
-                        ApiError::bad_request("org_id must be a number")
-                    })?))
-                    .await?,
+                id.parse()
+                    .map_err(|_| ApiError::bad_request("org_id must be a number"))?,
             ),
         };
-        if (roles.contains(Role::VendorMember) || roles.contains(Role::VendorAdmin))
-            && org.is_none()
-        {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rules::INPUT,
-                "org_id: vendor roles need the vendor's organisation",
-            ));
-        }
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    rules::INTERNAL,
-                    "hashing failed",
-                )
-            })?
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    rules::INTERNAL,
-                    "hashing failed",
-                )
-            })?;
-        let now = time::OffsetDateTime::now_utc();
-        let user = appvd_store::NewUser {
-            display_name: login.clone(),
-            login,
-            password_hash: hash,
-            roles,
-            jurisdiction: org
-                .as_ref()
-                .map(|o| o.jurisdiction)
-                .unwrap_or(Jurisdiction::Domestic),
-            org: org.map(|o| o.id),
+        let request = UserRequest {
+            login: field(&f, "login").to_owned(),
+            password: field(&f, "password").to_owned(),
+            roles: Roles::parse_list(field(&f, "roles"))?.iter().collect(),
+            org_id,
+            display_name: None,
+            jurisdiction: None,
+            poc_access: field(&f, "poc_access") == "true",
         };
-        let created = state.store.create_user(&user, now).await?;
-        if field(&f, "poc_access") == "true" {
-            state.store.set_poc_access(created.id, true).await?;
-        }
-        state
-            .store
-            .audit(
-                now,
-                Some(p.user.id),
-                "user_created",
-                &format!("user:{}", created.id),
-                "{}",
-            )
-            .await?;
-        Ok(created.login)
+        Ok(create_user_as(&state, &p, request).await?.login)
     };
     finish(&state, &p, lang_of(&state, &headers), result.await).await
 }
@@ -351,34 +291,18 @@ async fn create_product(
         Err(r) => return r,
     };
     let result = async {
-        let vendor_id: i64 = field(&f, "vendor_org_id")
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::bad_request("vendor_org_id must be a number"))?;
-        let vendor = state.store.org(OrgId(vendor_id)).await?;
-        let platform: Platform = field(&f, "platform").parse()?;
-        let product = NewProduct {
-            vendor_org: vendor.id,
+        let request = ProductRequest {
+            vendor_org_id: field(&f, "vendor_org_id")
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::bad_request("vendor_org_id must be a number"))?,
             name: field(&f, "name").to_owned(),
-            platform,
+            platform: field(&f, "platform").parse()?,
             package_id: field(&f, "package_id").to_owned(),
             store_url: None,
             signing_cert_sha256: None,
-        }
-        .validate()?;
-        let now = time::OffsetDateTime::now_utc();
-        let created = state.store.create_product(&product, now).await?;
-        state
-            .store
-            .audit(
-                now,
-                Some(p.user.id),
-                "product_created",
-                &format!("product:{}", created.id),
-                "{}",
-            )
-            .await?;
-        Ok(created.name)
+        };
+        Ok(create_product_as(&state, &p, request).await?.name)
     };
     finish(&state, &p, lang_of(&state, &headers), result.await).await
 }
