@@ -12,7 +12,8 @@ use appvd_domain::lifecycle::{self, Action, ActionName, InputKind};
 use appvd_domain::receipt::Channel;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -57,11 +58,20 @@ fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
     clippy::result_large_err,
     reason = "the response is returned at once; boxing it buys nothing"
 )]
-fn signed_in(p: Option<Principal>) -> Result<Principal, Response> {
-    match p {
-        None => Err(see_other("/login")),
-        Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
-        Some(p) => Ok(p),
+/// The caller of a page that needs an account: anonymous visitors are sent to the login page,
+/// staff who still owe their second factor to its page.
+struct SignedIn(Principal);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(MaybePrincipal(p)) = MaybePrincipal::from_request_parts(parts, state).await;
+        match p {
+            None => Err(see_other("/login")),
+            Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
+            Some(p) => Ok(SignedIn(p)),
+        }
     }
 }
 
@@ -160,12 +170,8 @@ async fn report_form(
 async fn report_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     report_form(
         &state,
         &p,
@@ -180,13 +186,9 @@ async fn report_page(
 async fn report_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Form(form): Form<ReportForm>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let none_if_blank = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let req = ReportRequest {
@@ -260,13 +262,9 @@ fn state_label(t: &Messages, s: CaseState) -> String {
 async fn case_list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let t = lang.messages();
     let list = match api::cases_for(&state, &p, &q).await {
@@ -678,13 +676,9 @@ async fn show_case(
 async fn case_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     show_case(
         &state,
         &p,
@@ -702,14 +696,10 @@ async fn case_page(
 async fn action_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
     Form(fields): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let mut object = serde_json::Map::new();
     for (k, v) in fields {
@@ -742,14 +732,10 @@ async fn action_submit(
 async fn edit_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
     Form(fields): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let get = |k: &str| fields.get(k).cloned();
     let edit = CaseEdit {
@@ -821,13 +807,9 @@ async fn edit_submit(
 async fn assign_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     match api::assign(&state, &p, &raw, None).await {
         Ok(_) => see_other(&format!("/cases/{raw}")),
@@ -845,14 +827,10 @@ struct MessageForm {
 async fn message_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
     Form(form): Form<MessageForm>,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let req = MessageRequest {
         body: form.body,
@@ -867,14 +845,10 @@ async fn message_submit(
 async fn attachment_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    SignedIn(p): SignedIn,
     Path(raw): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
-    let p = match signed_in(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let lang = lang_of(&state, &headers);
     let too_large = lang.messages().get("case.too_large").to_owned();
     loop {
