@@ -7,18 +7,19 @@ use appvd_domain::product::Platform;
 use appvd_domain::user::{Role, Roles};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, State};
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::{LangLink, Nav, error_page_for, lang_links, pick_lang, render, see_other};
+use super::{LangLink, Nav, SignedIn, error_page_for, lang_links, pick_lang, render, see_other};
 use crate::AppState;
 use crate::api::admin::{
     ContactRequest, OrgRequest, ProductRequest, UserRequest, create_org_as, create_product_as,
     create_user_as, set_contact_as,
 };
-use crate::auth::{MaybePrincipal, Principal};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Messages};
 
@@ -75,17 +76,23 @@ struct AdminPage {
     clippy::result_large_err,
     reason = "the response is returned at once; boxing it buys nothing"
 )]
-fn admin_only(p: Option<Principal>) -> Result<Principal, Response> {
-    match p {
-        None => Err(see_other("/login")),
-        Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
-        Some(p) if !p.user.roles.contains(Role::Admin) => Err(error_page_for(
-            Some(&p),
-            Lang::ZhCn,
-            StatusCode::FORBIDDEN,
-            "APPVD-ROLE".into(),
-        )),
-        Some(p) => Ok(p),
+/// The caller of an admin page: signed in (see [`SignedIn`]) and an administrator.
+struct AdminOnly(Principal);
+
+impl FromRequestParts<AppState> for AdminOnly {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let SignedIn(p) = SignedIn::from_request_parts(parts, state).await?;
+        if !p.user.roles.contains(Role::Admin) {
+            return Err(error_page_for(
+                Some(&p),
+                Lang::ZhCn,
+                StatusCode::FORBIDDEN,
+                "APPVD-ROLE".into(),
+            ));
+        }
+        Ok(AdminOnly(p))
     }
 }
 
@@ -171,12 +178,8 @@ fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
 async fn admin_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    AdminOnly(p): AdminOnly,
 ) -> Response {
-    let p = match admin_only(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     show(
         &state,
         &p,
@@ -217,13 +220,9 @@ fn field<'a>(f: &'a BTreeMap<String, String>, k: &str) -> &'a str {
 async fn create_org(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    AdminOnly(p): AdminOnly,
     Form(f): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let p = match admin_only(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let result = async {
         let request = OrgRequest {
             name: field(&f, "name").to_owned(),
@@ -251,13 +250,9 @@ async fn create_org(
 async fn create_user(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    AdminOnly(p): AdminOnly,
     Form(f): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let p = match admin_only(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let result = async {
         let org_id = match field(&f, "org_id").trim() {
             "" => None,
@@ -283,13 +278,9 @@ async fn create_user(
 async fn create_product(
     State(state): State<AppState>,
     headers: HeaderMap,
-    MaybePrincipal(p): MaybePrincipal,
+    AdminOnly(p): AdminOnly,
     Form(f): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let p = match admin_only(p) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
     let result = async {
         let request = ProductRequest {
             vendor_org_id: field(&f, "vendor_org_id")

@@ -12,17 +12,18 @@ use appvd_domain::lifecycle::{self, Action, ActionName, InputKind};
 use appvd_domain::receipt::Channel;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, FromRequestParts, Multipart, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{LangLink, Nav, error_page_for, grade_label, lang_links, pick_lang, render, see_other};
+use super::{
+    LangLink, Nav, SignedIn, error_page_for, grade_label, lang_links, pick_lang, render, see_other,
+};
 use crate::AppState;
 use crate::api::cases::{self as api, CaseView, ListQuery, MessageRequest, ReportRequest};
-use crate::auth::{MaybePrincipal, Principal};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Messages};
 use crate::view::beijing_minute;
@@ -58,23 +59,6 @@ fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
     clippy::result_large_err,
     reason = "the response is returned at once; boxing it buys nothing"
 )]
-/// The caller of a page that needs an account: anonymous visitors are sent to the login page,
-/// staff who still owe their second factor to its page.
-struct SignedIn(Principal);
-
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Ok(MaybePrincipal(p)) = MaybePrincipal::from_request_parts(parts, state).await;
-        match p {
-            None => Err(see_other("/login")),
-            Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
-            Some(p) => Ok(SignedIn(p)),
-        }
-    }
-}
-
 fn refusal_text(e: &ApiError) -> String {
     format!("{} — {}", e.rule, e.message)
 }

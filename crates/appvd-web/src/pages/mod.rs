@@ -3,11 +3,13 @@
 
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{MaybePrincipal, Principal};
 use crate::i18n::{Lang, Messages};
 use crate::view::grade_key;
 use appvd_domain::product::Platform;
@@ -198,6 +200,23 @@ pub(crate) fn error_page_for(
         message,
     };
     render(&page, status)
+}
+
+/// The caller of a page that needs an account: anonymous visitors are sent to the login page,
+/// staff who still owe their second factor to its page.
+pub(crate) struct SignedIn(pub Principal);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(MaybePrincipal(p)) = MaybePrincipal::from_request_parts(parts, state).await;
+        match p {
+            None => Err(see_other("/login")),
+            Some(p) if !p.mfa_satisfied() => Err(see_other("/me/mfa")),
+            Some(p) => Ok(SignedIn(p)),
+        }
+    }
 }
 
 /// A redirect after a successful form (303, so the browser follows with GET).
