@@ -809,11 +809,16 @@ fn non_space_char_except(ascii: &str) -> String {
     )
 }
 
-/// `name = value` pairs and XML `name="…">value<` elements. Values may be hundreds of
-/// characters long, and with Unicode classes every bounded repetition of "any character but …"
-/// became hundreds of copies of a large class: the automaton and the capture engine's
-/// per-thread cache took over 10 MiB. Over bytes each copy is a few states, with the same
-/// matches on any `str` (the pieces match exactly one character each, see [`char_except`]).
+/// The longest value, in characters, the `name = value` extractor reports; longer runs are
+/// blobs, not credentials.
+const VALUE_MAX_CHARS: usize = 512;
+
+/// `name = value` pairs and XML `name="…">value<` elements, with values unbounded: the bound
+/// ([`VALUE_MAX_CHARS`]) is applied by [`Engine::key_values`]. Written as `{1,512}` repetitions,
+/// each bound became hundreds of copies of a multi-byte class, and compiling them took about
+/// 8 ms and several MiB in every process, more than the rest of a small app's scan. The pieces
+/// match exactly one character each over bytes (see [`char_except`]), so a match begins and
+/// ends on character boundaries of any `str`.
 fn key_value_pattern() -> String {
     let not_gt = char_except("^>");
     let not_lt = char_except("^<");
@@ -823,11 +828,23 @@ fn key_value_pattern() -> String {
     let bare_rest = non_space_char_except(r#"^\s"',;\#}&<>\[\]()"#);
     format!(
         r#"(?x)
-        (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{{1,63}})"{not_gt}{{0,64}}>(?P<xv>{not_lt}{{1,512}})<
+        (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{{1,63}})"{not_gt}{{0,64}}>(?P<xv>{not_lt}+)<
           | ["']?(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{{1,63}})["']?\s*(?:=|:|:=|=>)\s*
-            (?: "(?P<dq>{not_dq}{{1,512}})" | '(?P<sq>{not_sq}{{1,512}})' | (?P<bare>{bare_first}{bare_rest}{{0,511}}) )
+            (?: "(?P<dq>{not_dq}+)" | '(?P<sq>{not_sq}+)' | (?P<bare>{bare_first}{bare_rest}*) )
         )"#
     )
+}
+
+/// One `name = value` occurrence: byte ranges of the name and of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyValue {
+    key: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
+/// The byte length of the first `chars` characters of `s`, or `None` when `s` is not longer.
+fn prefix_beyond(s: &str, chars: usize) -> Option<usize> {
+    s.char_indices().nth(chars).map(|(at, _)| at)
 }
 
 /// The process-wide engine.
@@ -891,20 +908,8 @@ impl Engine {
     ) -> Vec<Candidate> {
         let mut found = self.shapes(text, surroundings);
         if text.contains(['=', ':', '>']) && self.keywords.is_match(text) {
-            for caps in self.key_value.captures_iter(text.as_bytes()) {
-                let (Some(key), Some(value)) = (
-                    caps.name("n").or_else(|| caps.name("xn")),
-                    caps.name("dq")
-                        .or_else(|| caps.name("sq"))
-                        .or_else(|| caps.name("bare"))
-                        .or_else(|| caps.name("xv")),
-                ) else {
-                    continue;
-                };
-                let span = value.range();
-                // Matches begin and end on character boundaries (see `key_value_pattern`).
-                let (Some(key_text), Some(value_text)) =
-                    (text.get(key.range()), text.get(span.clone()))
+            for KeyValue { key, value: span } in self.key_values(text) {
+                let (Some(key_text), Some(value_text)) = (text.get(key), text.get(span.clone()))
                 else {
                     continue;
                 };
@@ -927,6 +932,86 @@ impl Engine {
             found.push(candidate);
         }
         found
+    }
+
+    /// The `name = value` occurrences of `text`, left to right, with values of at most
+    /// [`VALUE_MAX_CHARS`] characters: the same occurrences a pattern with `{1,512}` value
+    /// repetitions would find. Where the unbounded match breaks the bound, what the bounded
+    /// pattern does at that position is fixed, because each value's run of characters is forced
+    /// by the class that ends it:
+    ///
+    /// * a quoted value that is too long: no match starts here; search again one character on;
+    /// * a bare value that is too long: it stops after the bound;
+    /// * an XML element value that is too long: the element alternative fails, and the next
+    ///   alternative reads its `name="key"` attribute as the pair `name` = `key`.
+    ///
+    /// The `key_values_are_what_the_bounded_pattern_finds` test holds this to the bounded pattern.
+    fn key_values(&self, text: &str) -> Vec<KeyValue> {
+        let mut pairs = Vec::new();
+        let mut from = 0;
+        while from < text.len() {
+            let Some(caps) = self.key_value.captures_at(text.as_bytes(), from) else {
+                break;
+            };
+            let Some(whole) = caps.get(0) else {
+                break;
+            };
+            // Every match starts with an ASCII byte (`name="`, a quote or a name's first
+            // character), so one byte on is the next character.
+            let retry = whole.start() + 1;
+            if let (Some(xn), Some(xv)) = (caps.name("xn"), caps.name("xv")) {
+                let value = xv.range();
+                if text
+                    .get(value.clone())
+                    .is_some_and(|v| prefix_beyond(v, VALUE_MAX_CHARS).is_none())
+                {
+                    pairs.push(KeyValue {
+                        key: xn.range(),
+                        value,
+                    });
+                    from = whole.end();
+                } else {
+                    pairs.push(KeyValue {
+                        key: whole.start()..whole.start() + "name".len(),
+                        value: xn.range(),
+                    });
+                    from = xn.end() + 1;
+                }
+                continue;
+            }
+            let (Some(key), Some(value)) = (
+                caps.name("n"),
+                caps.name("dq")
+                    .or_else(|| caps.name("sq"))
+                    .or_else(|| caps.name("bare")),
+            ) else {
+                from = retry;
+                continue;
+            };
+            let Some(value_text) = text.get(value.range()) else {
+                from = retry;
+                continue;
+            };
+            match prefix_beyond(value_text, VALUE_MAX_CHARS) {
+                None => {
+                    pairs.push(KeyValue {
+                        key: key.range(),
+                        value: value.range(),
+                    });
+                    from = whole.end();
+                }
+                Some(bound) if caps.name("bare").is_some() => {
+                    let end = value.start() + bound;
+                    pairs.push(KeyValue {
+                        key: key.range(),
+                        value: value.start()..end,
+                    });
+                    from = end;
+                }
+                Some(_) => from = retry,
+            }
+        }
+        pairs
     }
 
     /// Token shapes only (for units without names and without `name = value` structure).
@@ -1520,7 +1605,8 @@ mod tests {
         assert!(kinds("sk-1234").is_empty());
     }
 
-    /// The Unicode form the byte-level key-value pattern replaces; kept as the oracle.
+    /// The pattern the extractor stands for: Unicode classes and bounded values. Kept as the
+    /// oracle for [`Engine::key_values`].
     const UNICODE_KEY_VALUE: &str = r#"(?x)
         (?: name="(?P<xn>[A-Za-z_][A-Za-z0-9_.\-]{1,63})"[^>]{0,64}>(?P<xv>[^<]{1,512})<
           | ["']?(?P<n>[A-Za-z_][A-Za-z0-9_.\-]{1,63})["']?\s*(?:=|:|:=|=>)\s*
@@ -1558,10 +1644,9 @@ mod tests {
     }
 
     #[test]
-    fn byte_level_key_value_pattern_captures_what_the_unicode_one_did() {
-        let old = Regex::new(UNICODE_KEY_VALUE).unwrap();
-        let new = BytesRegex::new(&key_value_pattern()).unwrap();
-        let names = ["xn", "xv", "n", "dq", "sq", "bare"];
+    fn key_values_are_what_the_bounded_pattern_finds() {
+        let oracle = Regex::new(UNICODE_KEY_VALUE).unwrap();
+        let engine = engine();
         let pieces = [
             "name=\"",
             "api_key",
@@ -1619,7 +1704,23 @@ mod tests {
             state ^= state << 17;
             (state % bound as u64) as usize
         };
-        for case in 0..500 {
+        // Values around the bound, in each form, then random texts.
+        let mut texts: Vec<String> = Vec::new();
+        for length in [1, 2, 511, 512, 513, 600, 1100] {
+            for filler in ["Z", "é", "中", "😀"] {
+                let value = filler.repeat(length);
+                texts.push(format!(
+                    "x api_key = \"{value}\" token='{value}' secret={value} pass: {value}<"
+                ));
+                texts.push(format!(
+                    "<string name=\"api_key\" a=\"b\">{value}</string> key=\"{value}\""
+                ));
+                texts.push(format!(
+                    "a_secret=>'{value}'\nk_token:=\"{value}\"; name=\"v_{filler}\">{value}<"
+                ));
+            }
+        }
+        for _ in 0..3000 {
             let mut text = String::new();
             for _ in 0..next(60) {
                 let piece = pieces[next(pieces.len())];
@@ -1629,24 +1730,24 @@ mod tests {
                     text.push_str(piece);
                 }
             }
-            let expected: Vec<Vec<Option<(usize, usize)>>> = old
-                .captures_iter(&text)
+            texts.push(text);
+        }
+        for (case, text) in texts.iter().enumerate() {
+            let expected: Vec<KeyValue> = oracle
+                .captures_iter(text)
                 .map(|c| {
-                    names
+                    let key = c.name("n").or_else(|| c.name("xn")).unwrap();
+                    let value = ["dq", "sq", "bare", "xv"]
                         .iter()
-                        .map(|n| c.name(n).map(|m| (m.start(), m.end())))
-                        .collect()
+                        .find_map(|n| c.name(n))
+                        .unwrap();
+                    KeyValue {
+                        key: key.range(),
+                        value: value.range(),
+                    }
                 })
                 .collect();
-            let actual: Vec<Vec<Option<(usize, usize)>>> = new
-                .captures_iter(text.as_bytes())
-                .map(|c| {
-                    names
-                        .iter()
-                        .map(|n| c.name(n).map(|m| (m.start(), m.end())))
-                        .collect()
-                })
-                .collect();
+            let actual = engine.key_values(text);
             assert_eq!(actual, expected, "case {case}: {text:?}");
         }
     }
