@@ -10,6 +10,7 @@ mod admin;
 mod bench;
 mod demo;
 mod dex;
+mod info;
 mod scan;
 mod serve;
 mod severity;
@@ -63,6 +64,9 @@ enum Command {
     Demo,
     /// Scan APKs (and XAPK / APKS bundles) for security flaws.
     Scan(scan::ScanArgs),
+    /// Describe apps without judging them: identity, SDK levels, signers, permissions,
+    /// components, resources and the decoded manifest.
+    Info(info::InfoArgs),
     /// List the analyzer's rules.
     Rules(scan::RulesArgs),
     /// Look inside DEX bytecode.
@@ -89,42 +93,34 @@ enum DbCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     support::init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            support::fail(&format!("cannot start the async runtime: {e}"));
-            return ExitCode::from(2);
-        }
+    let storage = &cli.storage;
+    // The analyzer and calculator commands are synchronous and never start the async runtime,
+    // whose worker threads would cost a short scan more than its decoding does.
+    let result = match cli.command {
+        Command::Scan(args) => scan::scan(&args),
+        Command::Info(args) => info::run(&args),
+        Command::Rules(args) => scan::rules(&args),
+        Command::Dex(cmd) => dex::run(&cmd),
+        Command::Cvss(args) => severity::cvss(&args),
+        Command::Grade(args) => severity::grade(&args),
+        Command::Serve(args) => on_runtime(serve::run(storage, args)),
+        Command::Db(DbCommand::Migrate) => on_runtime(async {
+            let store = support::open_store(storage).await?;
+            support::say(&format!(
+                "migrations applied ({})",
+                store.backend().as_str()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Db(DbCommand::Bench(args)) => on_runtime(bench::run(args)),
+        Command::Db(DbCommand::Seed(args)) => on_runtime(async {
+            let store = support::open_store(storage).await?;
+            bench::seed(&store, &args).await
+        }),
+        Command::Db(DbCommand::Verify) => on_runtime(support::verify_chains(storage)),
+        Command::Admin(cmd) => on_runtime(admin::run(storage, cmd)),
+        Command::Demo => on_runtime(demo::run(storage)),
     };
-    let result = runtime.block_on(async move {
-        match cli.command {
-            Command::Serve(args) => serve::run(&cli.storage, args).await,
-            Command::Db(DbCommand::Migrate) => {
-                let store = support::open_store(&cli.storage).await?;
-                support::say(&format!(
-                    "migrations applied ({})",
-                    store.backend().as_str()
-                ));
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Db(DbCommand::Bench(args)) => bench::run(args).await,
-            Command::Db(DbCommand::Seed(args)) => {
-                let store = support::open_store(&cli.storage).await?;
-                bench::seed(&store, &args).await
-            }
-            Command::Db(DbCommand::Verify) => support::verify_chains(&cli.storage).await,
-            Command::Admin(cmd) => admin::run(&cli.storage, cmd).await,
-            Command::Demo => demo::run(&cli.storage).await,
-            Command::Scan(args) => scan::scan(&args),
-            Command::Rules(args) => scan::rules(&args),
-            Command::Dex(cmd) => dex::run(&cmd),
-            Command::Cvss(args) => severity::cvss(&args),
-            Command::Grade(args) => severity::grade(&args),
-        }
-    });
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -132,4 +128,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs a command that needs the database or the network on a multi-threaded runtime.
+fn on_runtime(command: impl Future<Output = anyhow::Result<ExitCode>>) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(command)
 }
