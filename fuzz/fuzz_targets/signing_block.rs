@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         3 => {
             let mut anomalies = Vec::new();
             let _ = v1::parse_pkcs7(rest, &mut anomalies);
-            let _ = v1::parse_sections(rest);
+            let _ = v1::parse_sections(&String::from_utf8_lossy(rest));
         }
         _ => {
             let _ = ber::to_der(rest);

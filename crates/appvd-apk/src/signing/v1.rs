@@ -1,6 +1,7 @@
 //! v1 (JAR) signatures: `META-INF/MANIFEST.MF`, `*.SF` and PKCS#7 `*.RSA|*.DSA|*.EC`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -194,30 +195,26 @@ pub(crate) fn read(archive: &ZipArchive, anomalies: &mut Vec<Anomaly>) -> Option
     if manifest_entry.is_none() && signature_files.is_empty() && block_files.is_empty() {
         return None;
     }
-    let manifest = manifest_entry.and_then(|entry| {
-        let text = read_text(archive, entry, anomalies)?;
-        let sections = parse_sections(&text);
-        let main = sections.first();
-        let check_coverage = !signature_files.is_empty();
-        if check_coverage {
-            check_manifest_coverage(archive, &sections, anomalies);
-        }
-        Some(ManifestFacts {
-            entry: entry.name.clone(),
-            digest_algorithms: digest_algorithms(sections.iter().skip(1), "-Digest"),
-            entries: sections
-                .iter()
-                .skip(1)
-                .filter(|s| attribute(s, "Name").is_some())
-                .count(),
-            created_by: main
-                .and_then(|s| attribute(s, "Created-By"))
-                .map(str::to_owned),
-            built_by: main
-                .and_then(|s| attribute(s, "Built-By"))
-                .map(str::to_owned),
-        })
-    });
+    // The manifest and the signature files are read and parsed side by side: an app with
+    // thousands of entries has hundreds of KiB of text in each.
+    let ((manifest, manifest_anomalies), (signers, signer_anomalies)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            let facts = read_manifest(
+                archive,
+                manifest_entry,
+                !signature_files.is_empty(),
+                &mut found,
+            );
+            (facts, found)
+        },
+        || {
+            let mut found = Vec::new();
+            let signers = read_signers(archive, &signature_files, &block_files, &mut found);
+            (signers, found)
+        },
+    );
+    anomalies.extend(manifest_anomalies);
     if manifest_entry.is_none() && !signature_files.is_empty() {
         anomalies.push(Anomaly::new(
             AnomalyKind::V1ManifestMissing,
@@ -225,6 +222,52 @@ pub(crate) fn read(archive: &ZipArchive, anomalies: &mut Vec<Anomaly>) -> Option
         ));
     }
 
+    anomalies.extend(signer_anomalies);
+    Some(V1Signature { manifest, signers })
+}
+
+/// `META-INF/MANIFEST.MF`: its facts, and with `check_coverage` the entries it fails to cover.
+fn read_manifest(
+    archive: &ZipArchive,
+    entry: Option<&crate::zip::Entry>,
+    check_coverage: bool,
+    anomalies: &mut Vec<Anomaly>,
+) -> Option<ManifestFacts> {
+    let entry = entry?;
+    let bytes = read_text(archive, entry, anomalies)?;
+    let text = lossy_text(&bytes);
+    // One pass, one section at a time: a manifest lists every file of the app.
+    let mut sections = sections(&text);
+    let main = sections.next().unwrap_or_default();
+    let mut listed: foldhash::HashSet<Cow<'_, str>> = foldhash::HashSet::default();
+    let mut listed_sections = 0;
+    let mut digests = DigestSpellings::default();
+    for section in sections {
+        digests.add(&section, "-Digest");
+        if let Some(name) = take_attribute(section, "Name") {
+            listed_sections += 1;
+            listed.insert(name);
+        }
+    }
+    if check_coverage {
+        check_manifest_coverage(archive, &listed, anomalies);
+    }
+    Some(ManifestFacts {
+        entry: entry.name.clone(),
+        digest_algorithms: digests.normalised(),
+        entries: listed_sections,
+        created_by: attribute(&main, "Created-By").map(str::to_owned),
+        built_by: attribute(&main, "Built-By").map(str::to_owned),
+    })
+}
+
+/// The signers: each `.SF` file and block file, paired by base name.
+fn read_signers(
+    archive: &ZipArchive,
+    signature_files: &[(String, &crate::zip::Entry)],
+    block_files: &[(String, V1BlockKind, &crate::zip::Entry)],
+    anomalies: &mut Vec<Anomaly>,
+) -> Vec<V1Signer> {
     let mut names: Vec<String> = signature_files
         .iter()
         .map(|(base, _)| base.to_ascii_uppercase())
@@ -245,24 +288,28 @@ pub(crate) fn read(archive: &ZipArchive, anomalies: &mut Vec<Anomaly>) -> Option
             .iter()
             .find(|(base, _, _)| base.eq_ignore_ascii_case(&name));
         let signature_file = sf.and_then(|(_, entry)| {
-            let text = read_text(archive, entry, anomalies)?;
-            let sections = parse_sections(&text);
-            let main = sections.first();
+            let bytes = read_text(archive, entry, anomalies)?;
+            let text = lossy_text(&bytes);
+            let mut sections = sections(&text);
+            let main = sections.next().unwrap_or_default();
+            let mut digests = DigestSpellings::default();
+            for section in sections {
+                digests.add(&section, "-Digest");
+            }
+            let mut manifest_digests = DigestSpellings::default();
+            manifest_digests.add(&main, "-Digest-Manifest");
             Some(SignatureFileFacts {
                 entry: entry.name.clone(),
-                digest_algorithms: digest_algorithms(sections.iter().skip(1), "-Digest"),
-                manifest_digest_algorithms: digest_algorithms(main.into_iter(), "-Digest-Manifest"),
-                android_apk_signed: main
-                    .and_then(|s| attribute(s, "X-Android-APK-Signed"))
+                digest_algorithms: digests.normalised(),
+                manifest_digest_algorithms: manifest_digests.normalised(),
+                android_apk_signed: attribute(&main, "X-Android-APK-Signed")
                     .map(|v| {
                         v.split(',')
                             .filter_map(|id| id.trim().parse().ok())
                             .collect()
                     })
                     .unwrap_or_default(),
-                created_by: main
-                    .and_then(|s| attribute(s, "Created-By"))
-                    .map(str::to_owned),
+                created_by: attribute(&main, "Created-By").map(str::to_owned),
             })
         });
         let pkcs7 = block.and_then(|(_, _, entry)| match archive.read(entry) {
@@ -328,7 +375,7 @@ pub(crate) fn read(archive: &ZipArchive, anomalies: &mut Vec<Anomaly>) -> Option
             pkcs7,
         });
     }
-    Some(V1Signature { manifest, signers })
+    signers
 }
 
 fn read_text(
@@ -356,15 +403,11 @@ fn read_text(
 /// manifest sections naming files that are not there.
 fn check_manifest_coverage(
     archive: &ZipArchive,
-    sections: &[Vec<(String, String)>],
+    listed: &foldhash::HashSet<Cow<'_, str>>,
     anomalies: &mut Vec<Anomaly>,
 ) {
-    let listed: HashSet<&str> = sections
-        .iter()
-        .skip(1)
-        .filter_map(|s| attribute(s, "Name"))
-        .collect();
-    let present: HashSet<&str> = archive.entries().iter().map(|e| e.name.as_str()).collect();
+    let present: foldhash::HashSet<&str> =
+        archive.entries().iter().map(|e| e.name.as_str()).collect();
     for entry in archive.entries() {
         if entry.is_directory
             || entry.name.starts_with("META-INF/")
@@ -382,7 +425,7 @@ fn check_manifest_coverage(
     }
     let mut missing: Vec<&str> = listed
         .iter()
-        .copied()
+        .map(|name| name.as_ref())
         .filter(|name| !present.contains(name))
         .collect();
     missing.sort_unstable();
@@ -397,64 +440,148 @@ fn check_manifest_coverage(
     }
 }
 
+/// One `name: value` attribute of a JAR manifest section. The value borrows the text unless
+/// continuation lines had to be joined; names never continue.
+pub type Attribute<'a> = (&'a str, Cow<'a, str>);
+
 /// Splits a JAR manifest into sections of (name, value) attributes; the first section is
 /// the main section. Handles `\r\n`, `\n` and `\r` line ends and continuation lines.
-pub fn parse_sections(text: &[u8]) -> Vec<Vec<(String, String)>> {
-    let text = String::from_utf8_lossy(text);
-    let mut sections: Vec<Vec<(String, String)>> = vec![Vec::new()];
-    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-    for line in normalised.split('\n') {
-        let current = sections.last_mut();
-        if line.is_empty() {
-            if current.is_some_and(|s| !s.is_empty()) {
-                sections.push(Vec::new());
-            }
-            continue;
-        }
-        let Some(current) = current else { continue };
-        if let Some(continuation) = line.strip_prefix(' ') {
-            if let Some((_, value)) = current.last_mut() {
-                value.push_str(continuation);
-            }
-            continue;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            current.push((
-                name.trim().to_owned(),
-                value.strip_prefix(' ').unwrap_or(value).to_owned(),
-            ));
-        }
-    }
-    if sections.last().is_some_and(Vec::is_empty) && sections.len() > 1 {
-        sections.pop();
-    }
-    sections
+pub fn parse_sections(text: &str) -> Vec<Vec<Attribute<'_>>> {
+    sections(text).collect()
 }
 
-fn attribute<'a>(section: &'a [(String, String)], name: &str) -> Option<&'a str> {
+/// The sections of a JAR manifest one at a time, as [`parse_sections`] lists them: the main
+/// section first (possibly empty), then every non-empty section.
+pub fn sections(text: &str) -> Sections<'_> {
+    Sections {
+        lines: Some(Lines { rest: Some(text) }),
+        current: Vec::new(),
+        yielded: false,
+    }
+}
+
+/// The iterator [`sections`] returns.
+#[derive(Debug)]
+pub struct Sections<'a> {
+    /// `None` once the text is exhausted.
+    lines: Option<Lines<'a>>,
+    current: Vec<Attribute<'a>>,
+    yielded: bool,
+}
+
+impl<'a> Iterator for Sections<'a> {
+    type Item = Vec<Attribute<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some(line) = self.lines.as_mut()?.next() else {
+                self.lines = None;
+                let section = std::mem::take(&mut self.current);
+                let main = !self.yielded;
+                self.yielded = true;
+                return (main || !section.is_empty()).then_some(section);
+            };
+            if line.is_empty() {
+                if !self.current.is_empty() {
+                    self.yielded = true;
+                    return Some(std::mem::take(&mut self.current));
+                }
+                continue;
+            }
+            if let Some(continuation) = line.strip_prefix(' ') {
+                if let Some((_, value)) = self.current.last_mut() {
+                    value.to_mut().push_str(continuation);
+                }
+                continue;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                self.current.push((
+                    name.trim(),
+                    Cow::Borrowed(value.strip_prefix(' ').unwrap_or(value)),
+                ));
+            }
+        }
+    }
+}
+
+/// The lines of a text ended by `\r\n`, `\n` or `\r`, and the text after the last end (empty
+/// when the text ends with one), as `str::split` would give after normalising the ends.
+#[derive(Debug)]
+struct Lines<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let current = self.rest?;
+        match memchr::memchr2(b'\r', b'\n', current.as_bytes()) {
+            None => {
+                self.rest = None;
+                Some(current)
+            }
+            Some(end) => {
+                let next = if current.as_bytes().get(end..end + 2) == Some(b"\r\n") {
+                    end + 2
+                } else {
+                    end + 1
+                };
+                self.rest = current.get(next..);
+                current.get(..end)
+            }
+        }
+    }
+}
+
+fn attribute<'a>(section: &'a [Attribute<'_>], name: &str) -> Option<&'a str> {
     section
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
+        .map(|(_, value)| value.as_ref())
 }
 
-/// Distinct digest algorithms named by attributes ending in `suffix` (e.g. `SHA1-Digest`).
-fn digest_algorithms<'a>(
-    sections: impl Iterator<Item = &'a Vec<(String, String)>>,
-    suffix: &str,
-) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for section in sections {
-        for (key, _) in section {
+/// The value of the first attribute called `name`, taken out of the section.
+fn take_attribute<'a>(section: Vec<Attribute<'a>>, name: &str) -> Option<Cow<'a, str>> {
+    section
+        .into_iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
+}
+
+/// The algorithm names of attributes ending in a suffix (`SHA1-Digest`, `SHA-256-Digest`),
+/// each spelling kept once: thousands of sections name the same one or two.
+#[derive(Default)]
+struct DigestSpellings<'t> {
+    spellings: foldhash::HashSet<&'t str>,
+}
+
+impl<'t> DigestSpellings<'t> {
+    fn add(&mut self, section: &[Attribute<'t>], suffix: &str) {
+        for &(key, _) in section {
             if key.len() > suffix.len() && key.is_char_boundary(key.len() - suffix.len()) {
                 let (algorithm, tail) = key.split_at(key.len() - suffix.len());
                 if tail.eq_ignore_ascii_case(suffix) {
-                    out.insert(normalise_digest(algorithm));
+                    self.spellings.insert(algorithm);
                 }
             }
         }
     }
-    out.into_iter().collect()
+
+    /// Distinct normalised names, sorted.
+    fn normalised(self) -> Vec<String> {
+        let names: BTreeSet<String> = self.spellings.into_iter().map(normalise_digest).collect();
+        names.into_iter().collect()
+    }
+}
+
+/// The text of a signature file; invalid UTF-8 is replaced, as `String::from_utf8_lossy` does,
+/// after the faster strict check.
+fn lossy_text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 fn normalise_digest(name: &str) -> String {
@@ -469,7 +596,7 @@ fn normalise_digest(name: &str) -> String {
 }
 
 fn oid_string(content: &[u8]) -> String {
-    let oid = asn1_rs::Oid::new(std::borrow::Cow::Borrowed(content));
+    let oid = asn1_rs::Oid::new(Cow::Borrowed(content));
     oid.to_id_string()
 }
 
@@ -629,10 +756,21 @@ fn normalise_raw(raw: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn digest_algorithms<'a, 't: 'a>(
+        sections: impl Iterator<Item = &'a Vec<Attribute<'t>>>,
+        suffix: &str,
+    ) -> Vec<String> {
+        let mut digests = DigestSpellings::default();
+        for section in sections {
+            digests.add(section, suffix);
+        }
+        digests.normalised()
+    }
+
     #[test]
     fn manifest_sections_and_continuations() {
         let text = b"Manifest-Version: 1.0\r\nCreated-By: 1.0 (Android)\r\n\r\nName: res/a-very-long-name-that\r\n -continues.xml\r\nSHA-256-Digest: abc=\r\n\r\nName: classes.dex\r\nSHA1-Digest: def=\r\n\r\n";
-        let sections = parse_sections(text);
+        let sections = parse_sections(std::str::from_utf8(text).unwrap());
         assert_eq!(sections.len(), 3);
         assert_eq!(attribute(&sections[0], "created-by"), Some("1.0 (Android)"));
         assert_eq!(
@@ -649,7 +787,7 @@ mod tests {
     fn signature_file_main_attributes() {
         let text =
             b"Signature-Version: 1.0\nSHA1-Digest-Manifest: x=\nX-Android-APK-Signed: 2, 3\n\n";
-        let sections = parse_sections(text);
+        let sections = parse_sections(std::str::from_utf8(text).unwrap());
         assert_eq!(
             digest_algorithms(sections.iter().take(1), "-Digest-Manifest"),
             vec!["SHA-1"]
@@ -658,8 +796,82 @@ mod tests {
             attribute(&sections[0], "X-Android-APK-Signed"),
             Some("2, 3")
         );
-        assert!(parse_sections(b"").len() == 1);
-        assert!(parse_sections(b"\xff\xfe: \n \n\r\r").len() <= 2);
+        assert!(parse_sections("").len() == 1);
+        assert!(parse_sections(&String::from_utf8_lossy(b"\xff\xfe: \n \n\r\r")).len() <= 2);
+    }
+
+    /// The straightforward form the borrowing parser replaced: normalise line ends, split, own
+    /// every string.
+    fn owned_sections(text: &str) -> Vec<Vec<(String, String)>> {
+        let mut sections: Vec<Vec<(String, String)>> = vec![Vec::new()];
+        let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        for line in normalised.split('\n') {
+            let current = sections.last_mut();
+            if line.is_empty() {
+                if current.is_some_and(|s| !s.is_empty()) {
+                    sections.push(Vec::new());
+                }
+                continue;
+            }
+            let Some(current) = current else { continue };
+            if let Some(continuation) = line.strip_prefix(' ') {
+                if let Some((_, value)) = current.last_mut() {
+                    value.push_str(continuation);
+                }
+                continue;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                current.push((
+                    name.trim().to_owned(),
+                    value.strip_prefix(' ').unwrap_or(value).to_owned(),
+                ));
+            }
+        }
+        if sections.last().is_some_and(Vec::is_empty) && sections.len() > 1 {
+            sections.pop();
+        }
+        sections
+    }
+
+    #[test]
+    fn borrowed_sections_equal_the_owned_ones() {
+        let pieces = [
+            "Name",
+            ": ",
+            ":",
+            " ",
+            "\r\n",
+            "\n",
+            "\r",
+            "\r\r",
+            "\n\n",
+            "\r\n\r\n",
+            "a",
+            "é",
+            "SHA-256-Digest",
+            "x=",
+            "\t",
+            "中",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for case in 0..5000 {
+            let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+            let borrowed: Vec<Vec<(String, String)>> = parse_sections(&text)
+                .into_iter()
+                .map(|s| {
+                    s.into_iter()
+                        .map(|(k, v)| (k.to_owned(), v.into_owned()))
+                        .collect()
+                })
+                .collect();
+            assert_eq!(borrowed, owned_sections(&text), "case {case}: {text:?}");
+        }
     }
 
     #[test]

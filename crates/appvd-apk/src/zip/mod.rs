@@ -31,7 +31,6 @@
 mod eocd;
 mod read;
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -164,7 +163,8 @@ pub struct ArchiveLayout {
 pub struct ZipArchive {
     data: SharedBytes,
     entries: Vec<Entry>,
-    by_name: HashMap<Box<[u8]>, usize>,
+    /// Positions of the first entry of each name, sorted by name.
+    by_name: Vec<usize>,
     layout: ArchiveLayout,
     log: AnomalyLog,
     budget: InflateBudget,
@@ -201,11 +201,7 @@ impl ZipArchive {
             budget: &budget,
             anomalies: &mut anomalies,
         };
-        let entries = parser.parse(directory_start, &end);
-        let mut by_name: HashMap<Box<[u8]>, usize> = HashMap::with_capacity(entries.len());
-        for entry in &entries {
-            by_name.entry(entry.raw_name.clone()).or_insert(entry.index);
-        }
+        let (entries, by_name) = parser.parse(directory_start, &end);
         let first_local_header = entries
             .iter()
             .filter(|e| e.data_offset.is_some())
@@ -251,14 +247,21 @@ impl ZipArchive {
 
     /// The entry Android resolves for `name`: the first one in the central directory.
     pub fn by_name(&self, name: &str) -> Option<&Entry> {
-        self.by_name
-            .get(name.as_bytes())
-            .and_then(|&index| self.entries.get(index))
+        let found = self
+            .by_name
+            .binary_search_by(|&i| {
+                self.entries
+                    .get(i)
+                    .map_or(&[][..], |e| &e.raw_name[..])
+                    .cmp(name.as_bytes())
+            })
+            .ok()?;
+        self.by_name.get(found).and_then(|&i| self.entries.get(i))
     }
 
     /// Whether an entry of that name exists.
     pub fn contains(&self, name: &str) -> bool {
-        self.by_name.contains_key(name.as_bytes())
+        self.by_name(name).is_some()
     }
 
     /// Where the parts of the archive were found.
@@ -352,8 +355,38 @@ struct Record {
     has_zip64_extra: bool,
 }
 
+/// Marks every entry whose name an earlier entry already has ([`Entry::duplicate_of`]) and
+/// returns the positions of the first entry of each name, sorted by name. Lookups then search
+/// this list: no copy of the names, and no hash table whose cost an attacker choosing the names
+/// could inflate.
+fn first_of_each_name(entries: &mut [Entry]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let name = |i: usize| entries.get(i).map_or(&[][..], |e| &e.raw_name[..]);
+        name(a).cmp(name(b)).then(a.cmp(&b))
+    });
+    let mut firsts: Vec<usize> = Vec::with_capacity(order.len());
+    for position in order {
+        let first = firsts.last().copied().filter(|&f| {
+            entries.get(f).map(|e| &e.raw_name) == entries.get(position).map(|e| &e.raw_name)
+        });
+        match first {
+            Some(first) => {
+                let first_index = entries.get(first).map(|e| e.index);
+                if let Some(entry) = entries.get_mut(position) {
+                    entry.duplicate_of = first_index;
+                }
+            }
+            None => firsts.push(position),
+        }
+    }
+    firsts
+}
+
 impl DirectoryParser<'_> {
-    fn parse(&mut self, start: usize, end: &eocd::EndRecord) -> Vec<Entry> {
+    /// The entries in directory order, and the position of the first entry of each name in
+    /// name order ([`first_of_each_name`]).
+    fn parse(&mut self, start: usize, end: &eocd::EndRecord) -> (Vec<Entry>, Vec<usize>) {
         let capacity = usize::try_from(end.entries)
             .unwrap_or(usize::MAX)
             .min(self.data.len().saturating_sub(start) / CENTRAL_LEN);
@@ -397,18 +430,10 @@ impl DirectoryParser<'_> {
         if !truncated {
             self.hidden_records(pos, end.directory_end);
         }
-        let mut first_index: HashMap<Box<[u8]>, usize> = HashMap::with_capacity(entries.len());
-        for entry in &mut entries {
-            match first_index.get(&entry.raw_name) {
-                Some(&first) => entry.duplicate_of = Some(first),
-                None => {
-                    first_index.insert(entry.raw_name.clone(), entry.index);
-                }
-            }
-        }
+        let by_name = first_of_each_name(&mut entries);
         self.check_names(&entries);
         self.check_overlaps(&entries);
-        entries
+        (entries, by_name)
     }
 
     /// Records after the declared count: Android never sees them, but they are there.
@@ -470,7 +495,10 @@ impl DirectoryParser<'_> {
     }
 
     fn entry(&mut self, index: usize, record: Record) -> Entry {
-        let name = String::from_utf8_lossy(&record.name).into_owned();
+        let name = match std::str::from_utf8(&record.name) {
+            Ok(name) => name.to_owned(),
+            Err(_) => String::from_utf8_lossy(&record.name).into_owned(),
+        };
         let local_header_offset = shifted(record.local_offset, self.shift);
         let mut entry = Entry {
             index,
@@ -759,7 +787,7 @@ impl DirectoryParser<'_> {
         for entry in entries {
             self.check_name(entry);
         }
-        let files: HashSet<&str> = entries
+        let files: foldhash::HashSet<&str> = entries
             .iter()
             .filter(|e| !e.is_directory)
             .map(|e| e.name.as_str())
