@@ -65,7 +65,7 @@ pub struct RulesArgs {
 }
 
 /// Exit status when an input could not be scanned.
-const SCAN_FAILED: u8 = 2;
+pub(crate) const SCAN_FAILED: u8 = 2;
 /// Exit status when `--fail-on` was reached.
 const FINDINGS: u8 = 1;
 
@@ -78,7 +78,7 @@ fn is_app_file(path: &Path) -> bool {
 }
 
 /// Files named on the command line, and app files found under named folders, sorted.
-fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {

@@ -490,3 +490,66 @@ fn no_code_skips_bytecode_and_says_so() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!rules_found(&v).iter().any(|r| r.starts_with("crypto.")));
 }
+
+#[test]
+fn info_describes_apps_without_running_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let debuggable = fixture("manifest.debuggable", "positive");
+    let clean = fixture("manifest.debuggable", "negative");
+    let tampered = fixture("resilience.malformed_container", "positive");
+
+    let out = run(appvd(dir.path()).arg("info").arg(&debuggable));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    for expected in ["package ", "SDK ", "signed ", "components ", "debuggable"] {
+        assert!(
+            shown.contains(expected),
+            "{expected:?} missing from:\n{shown}"
+        );
+    }
+    assert!(!shown.contains("findings"), "{shown}");
+
+    let out = run(appvd(dir.path())
+        .args(["info", "--format", "json"])
+        .arg(&debuggable)
+        .arg(&clean)
+        .arg(&tampered));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["tool"]["name"], "appvd");
+    let apps = v["apps"].as_array().unwrap();
+    assert_eq!(apps.len(), 3);
+    let by_path = |apk: &std::path::Path| {
+        apps.iter()
+            .find(|a| a["path"] == apk.display().to_string())
+            .unwrap_or_else(|| panic!("{} not described", apk.display()))
+    };
+    let (positive, negative) = (by_path(&debuggable), by_path(&clean));
+    assert_eq!(positive["debuggable"], true);
+    assert_eq!(negative["debuggable"], false);
+    assert_eq!(positive["package"], positive["manifest"]["package"]);
+    assert!(positive["package"].as_str().is_some_and(|p| !p.is_empty()));
+    assert!(
+        positive["summary"]["signers"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+    // Describing is not judging, and it never hashes the whole input.
+    assert!(positive.get("findings").is_none() && positive.get("sha256").is_none());
+    // The tampered container is described with its anomalies, not refused.
+    assert!(
+        by_path(&tampered)["anomalies"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+
+    let garbage = dir.path().join("garbage.apk");
+    std::fs::write(&garbage, b"not a zip at all").unwrap();
+    let out = run(appvd(dir.path())
+        .args(["info", "--format", "json"])
+        .arg(&garbage));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("garbage.apk"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["failures"].as_array().map(Vec::len), Some(1));
+}

@@ -11,6 +11,7 @@
 //! web. They take files or bytes and return plain data.
 
 pub mod finding;
+pub mod info;
 pub mod model;
 pub mod registry;
 pub mod report;
@@ -34,6 +35,8 @@ use crate::rule::{Rule, Selection};
 /// Runs the selected rules on an opened app.
 pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
     let started = Instant::now();
+    // Hashed before any rule inflates entries: the hash releases the mapped pages it has read.
+    let sha256 = app.sha256().to_owned();
     let code_analysed = !(selection.skips_code() && app.skip_code());
     let rules: Vec<&'static Rule> = registry::RULES
         .iter()
@@ -56,7 +59,7 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
     let manifest = app.manifest();
     AppReport {
         path: app.path().to_owned(),
-        sha256: app.sha256().to_owned(),
+        sha256,
         size: app.size(),
         package: manifest.and_then(|m| m.package.clone()),
         version_name: manifest.and_then(|m| m.version_name.clone()),

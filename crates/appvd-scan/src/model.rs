@@ -70,7 +70,8 @@ self_cell::self_cell!(
 /// The app, as rules see it.
 pub struct AppModel {
     path: String,
-    sha256: String,
+    /// Computed on first use: `scan` reports it, `info` never needs it.
+    sha256: OnceLock<String>,
     size: u64,
     app: App,
     manifest: Option<Manifest>,
@@ -137,15 +138,10 @@ impl AppModel {
     }
 
     fn from_app(path: String, app: App) -> Self {
-        let outer = match app.container() {
-            Some(container) => container.bytes().clone(),
-            None => app.base().archive().bytes().clone(),
-        };
-        let sha256 = hash_releasing_pages(&outer);
-        let size = outer.as_ref().len() as u64;
+        let size = outer_bytes(&app).as_ref().len() as u64;
         let mut model = Self {
             path,
-            sha256,
+            sha256: OnceLock::new(),
             size,
             app,
             manifest: None,
@@ -362,9 +358,10 @@ impl AppModel {
         &self.path
     }
 
-    /// SHA-256 of the input file, hex.
+    /// SHA-256 of the input file, hex; hashed on the first call.
     pub fn sha256(&self) -> &str {
-        &self.sha256
+        self.sha256
+            .get_or_init(|| hash_releasing_pages(outer_bytes(&self.app)))
     }
 
     pub fn size(&self) -> u64 {
@@ -553,6 +550,14 @@ impl AppModel {
     /// Every anomaly seen so far (decoders that have not run yet have not contributed).
     pub fn anomalies(&self) -> Vec<ScanAnomaly> {
         self.anomalies.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+/// The file the app was opened from: the bundle, or the APK itself.
+fn outer_bytes(app: &App) -> &SharedBytes {
+    match app.container() {
+        Some(container) => container.bytes(),
+        None => app.base().archive().bytes(),
     }
 }
 
