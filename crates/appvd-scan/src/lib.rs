@@ -35,8 +35,7 @@ use crate::rule::{Rule, Selection};
 /// Runs the selected rules on an opened app.
 pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
     let started = Instant::now();
-    // Hashed before any rule inflates entries: the hash releases the mapped pages it has read.
-    let sha256 = app.sha256().to_owned();
+    app.hash_in_background();
     let code_analysed = !(selection.skips_code() && app.skip_code());
     let rules: Vec<&'static Rule> = registry::RULES
         .iter()
@@ -59,7 +58,7 @@ pub fn scan(app: &AppModel, selection: &Selection) -> AppReport {
     let manifest = app.manifest();
     AppReport {
         path: app.path().to_owned(),
-        sha256,
+        sha256: app.sha256().to_owned(),
         size: app.size(),
         package: manifest.and_then(|m| m.package.clone()),
         version_name: manifest.and_then(|m| m.version_name.clone()),

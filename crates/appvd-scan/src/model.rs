@@ -72,6 +72,8 @@ pub struct AppModel {
     path: String,
     /// Computed on first use: `scan` reports it, `info` never needs it.
     sha256: OnceLock<String>,
+    /// The hash being computed beside the rules ([`AppModel::hash_in_background`]).
+    hashing: Mutex<Option<std::thread::JoinHandle<String>>>,
     size: u64,
     app: App,
     manifest: Option<Manifest>,
@@ -142,6 +144,7 @@ impl AppModel {
         let mut model = Self {
             path,
             sha256: OnceLock::new(),
+            hashing: Mutex::new(None),
             size,
             app,
             manifest: None,
@@ -360,8 +363,31 @@ impl AppModel {
 
     /// SHA-256 of the input file, hex; hashed on the first call.
     pub fn sha256(&self) -> &str {
-        self.sha256
-            .get_or_init(|| hash_releasing_pages(outer_bytes(&self.app)))
+        self.sha256.get_or_init(|| {
+            let pending = self.hashing.lock().ok().and_then(|mut h| h.take());
+            pending
+                .and_then(|h| h.join().ok())
+                .unwrap_or_else(|| hash_releasing_pages(outer_bytes(&self.app)))
+        })
+    }
+
+    /// Starts hashing the input on a thread of its own; [`sha256`](Self::sha256) waits for it.
+    /// SHA-256 cannot be split, and on a large app it is the longest sequential step of a scan
+    /// that skips bytecode, so it runs beside the rules instead of before them.
+    pub fn hash_in_background(&self) {
+        if self.sha256.get().is_some() {
+            return;
+        }
+        let Ok(mut slot) = self.hashing.lock() else {
+            return;
+        };
+        if slot.is_none() {
+            let bytes = outer_bytes(&self.app).clone();
+            *slot = std::thread::Builder::new()
+                .name("appvd-hash".to_owned())
+                .spawn(move || hash_releasing_pages(&bytes))
+                .ok();
+        }
     }
 
     pub fn size(&self) -> u64 {
@@ -608,5 +634,19 @@ mod tests {
         let at = dex.methods().next().unwrap().location();
         let location = crate::rules::code_location(&at);
         assert_eq!(location.file.as_deref(), Some("classes.dex"));
+    }
+
+    #[test]
+    fn the_hash_is_the_file_hash_whether_or_not_it_ran_in_the_background() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rules/manifest.debuggable/positive.apk");
+        let expected = hex::encode(Sha256::digest(std::fs::read(&path).unwrap()));
+        let in_background = AppModel::open(&path).unwrap();
+        in_background.hash_in_background();
+        in_background.hash_in_background();
+        assert_eq!(in_background.sha256(), expected);
+        let on_demand = AppModel::open(&path).unwrap();
+        assert!(on_demand.sha256.get().is_none(), "opening does not hash");
+        assert_eq!(on_demand.sha256(), expected);
     }
 }
