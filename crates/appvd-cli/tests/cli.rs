@@ -553,3 +553,39 @@ fn info_describes_apps_without_running_rules() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["failures"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn info_reads_split_sets_and_bundles_as_one_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let apk_fixture = |name: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../appvd-apk/tests/fixtures")
+            .join(name)
+    };
+    let out = run(appvd(dir.path())
+        .args(["info", "--format", "json", "--split"])
+        .arg(apk_fixture("split_config.arm64_v8a.apk"))
+        .arg(apk_fixture("signed-v1v2v3.apk")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let app = &v["apps"][0];
+    assert_eq!(v["apps"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app["summary"]["bundle"], "split_apks");
+    assert_eq!(app["splits"][0], "split_config.arm64_v8a.apk");
+    assert_eq!(
+        app["summary"]["signing_schemes"],
+        serde_json::json!(["v1", "v2", "v3"])
+    );
+
+    let out = run(appvd(dir.path())
+        .args(["info", "--format", "json"])
+        .arg(apk_fixture("fixture.xapk")));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["apps"][0]["summary"]["bundle"], "xapk");
+    assert!(
+        v["apps"][0]["splits"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+}
