@@ -1,6 +1,7 @@
 //! The report renderers against their contracts: the JSON report against the crate's own schema
-//! (`schema/scan-report.schema.json`), the SARIF output against the official SARIF 2.1.0 schema,
-//! and the HTML report against hostile values.
+//! (`schema/scan-report.schema.json`), `appvd info`'s JSON against `schema/app-info.schema.json`,
+//! the SARIF output against the official SARIF 2.1.0 schema, and the HTML report against hostile
+//! values.
 //!
 //! The SARIF schema is not part of the repository. It is looked for in `$APPVD_SCHEMAS_DIR`, then
 //! in `shared/schemas` next to the workspace, then in `/work/shared/schemas`; without it the SARIF
@@ -350,4 +351,61 @@ fn html_report_escapes_hostile_values() {
     let rendered: Value = serde_json::from_str(&json::render(&hostile_report())).unwrap();
     let found = errors(&validator(&report_schema()), &rendered);
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn info_json_matches_its_schema() {
+    let mut report = appvd_scan::info::InfoReport::new();
+    let fixtures = crate_dir().join("tests/fixtures/rules");
+    for path in SCANNED.iter().map(|p| fixtures.join(p)) {
+        report
+            .apps
+            .push(appvd_scan::info::describe_file(&path).expect("every fixture opens"));
+    }
+    report.failures.push(ScanFailure {
+        path: "not-an-app.apk".to_owned(),
+        error: "no ZIP end record".to_owned(),
+    });
+    let rendered: Value = serde_json::from_str(&appvd_scan::info::render_json(&report)).unwrap();
+
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(crate_dir().join("schema").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let registry = jsonschema::Registry::new()
+        .add("urn:appvd:schema:scan-report", report_schema())
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .offline()
+        .should_validate_formats(true)
+        .build(&read("app-info.schema.json"))
+        .unwrap_or_else(|e| panic!("the schema itself is invalid: {e}"));
+    let found = errors(&validator, &rendered);
+    assert!(
+        found.is_empty(),
+        "the info JSON does not match schema/app-info.schema.json:\n{}",
+        found.join("\n")
+    );
+    // The fixtures reach the optional parts: anomalies, signers, an unsigned app.
+    let apps = rendered["apps"].as_array().unwrap();
+    assert!(
+        apps.iter()
+            .any(|a| !a["anomalies"].as_array().unwrap().is_empty())
+    );
+    assert!(
+        apps.iter()
+            .any(|a| a["summary"]["signers"].as_array().unwrap().is_empty())
+    );
+    assert!(apps.iter().all(|a| a["manifest"].is_object()));
+
+    // And the schema is strict: an unknown field or a wrong type is refused.
+    let mut tampered = rendered.clone();
+    tampered["apps"][0]["sha256"] = Value::from("00");
+    assert!(!errors(&validator, &tampered).is_empty());
+    let mut tampered = rendered;
+    tampered["apps"][0]["debuggable"] = Value::from("yes");
+    assert!(!errors(&validator, &tampered).is_empty());
 }
