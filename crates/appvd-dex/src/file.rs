@@ -586,7 +586,7 @@ impl<'a> DexFile<'a> {
                             format!(
                                 "{name} declares {} items but only {} fit; using the map list's {}",
                                 section.size,
-                                (data.len() - section.offset as usize) / item_size,
+                                data.len().saturating_sub(section.offset as usize) / item_size,
                                 item.size
                             ),
                         )
