@@ -91,9 +91,10 @@ pub struct Entry {
     pub index: usize,
     /// The name, with invalid UTF-8 replaced by U+FFFD (see [`Entry::raw_name`]).
     pub name: String,
-    /// The name's bytes as stored.
+    /// The name's bytes as stored, kept only when they are not valid UTF-8 (otherwise they are
+    /// `name`'s bytes).
     #[serde(skip)]
-    pub raw_name: Box<[u8]>,
+    invalid_name: Option<Box<[u8]>>,
     /// Declared compression method.
     pub method: CompressionMethod,
     /// General-purpose flags from the central directory.
@@ -122,6 +123,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The name's bytes as stored.
+    pub fn raw_name(&self) -> &[u8] {
+        self.invalid_name.as_deref().unwrap_or(self.name.as_bytes())
+    }
+
     /// Whether the general-purpose "encrypted" flag is set (Android ignores it).
     pub fn encryption_flag(&self) -> bool {
         self.flags & FLAG_ENCRYPTED != 0
@@ -252,7 +258,7 @@ impl ZipArchive {
             .binary_search_by(|&i| {
                 self.entries
                     .get(i)
-                    .map_or(&[][..], |e| &e.raw_name[..])
+                    .map_or(&[][..], Entry::raw_name)
                     .cmp(name.as_bytes())
             })
             .ok()?;
@@ -317,7 +323,9 @@ fn locate_directory(
     if let Some(at) = end.directory_end.checked_sub(size)
         && has_signature(at)
     {
-        let shift = at as i64 - end.directory_offset as i64;
+        // A ZIP64 offset may be any 64-bit value; a shift that no i64 holds points nowhere.
+        let shift = i64::try_from(i128::from(at as u64) - i128::from(end.directory_offset))
+            .map_err(|_| out_of_bounds())?;
         anomalies.push(
             Anomaly::new(
                 AnomalyKind::CentralDirectoryRelocated,
@@ -362,13 +370,13 @@ struct Record {
 fn first_of_each_name(entries: &mut [Entry]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_unstable_by(|&a, &b| {
-        let name = |i: usize| entries.get(i).map_or(&[][..], |e| &e.raw_name[..]);
+        let name = |i: usize| entries.get(i).map_or(&[][..], Entry::raw_name);
         name(a).cmp(name(b)).then(a.cmp(&b))
     });
     let mut firsts: Vec<usize> = Vec::with_capacity(order.len());
     for position in order {
         let first = firsts.last().copied().filter(|&f| {
-            entries.get(f).map(|e| &e.raw_name) == entries.get(position).map(|e| &e.raw_name)
+            entries.get(f).map(Entry::raw_name) == entries.get(position).map(Entry::raw_name)
         });
         match first {
             Some(first) => {
@@ -495,16 +503,23 @@ impl DirectoryParser<'_> {
     }
 
     fn entry(&mut self, index: usize, record: Record) -> Entry {
-        let name = match std::str::from_utf8(&record.name) {
-            Ok(name) => name.to_owned(),
-            Err(_) => String::from_utf8_lossy(&record.name).into_owned(),
+        // A valid name becomes the String without a copy; an invalid one keeps its bytes.
+        let (name, invalid_name) = match String::from_utf8(record.name.into_vec()) {
+            Ok(name) => (name, None),
+            Err(error) => {
+                let bytes = error.into_bytes();
+                (
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    Some(bytes.into_boxed_slice()),
+                )
+            }
         };
         let local_header_offset = shifted(record.local_offset, self.shift);
         let mut entry = Entry {
             index,
             is_directory: name.ends_with('/'),
             name,
-            raw_name: record.name,
+            invalid_name,
             method: CompressionMethod::from_id(record.method),
             flags: record.flags,
             crc32: record.crc32,
@@ -620,7 +635,7 @@ impl DirectoryParser<'_> {
         let local_name = data
             .get(name_start..name_start + name_len)
             .unwrap_or_default();
-        if local_name != &*entry.raw_name {
+        if local_name != entry.raw_name() {
             let message = format!(
                 "the local header names the entry {:?}",
                 String::from_utf8_lossy(local_name)
@@ -826,7 +841,7 @@ impl DirectoryParser<'_> {
     }
 
     fn check_name(&mut self, entry: &Entry) {
-        let raw = &entry.raw_name;
+        let raw = entry.raw_name();
         if raw.is_empty() {
             self.push(
                 AnomalyKind::NameEmpty,
