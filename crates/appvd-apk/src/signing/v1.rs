@@ -833,35 +833,33 @@ mod tests {
         sections
     }
 
-    #[test]
-    fn borrowed_sections_equal_the_owned_ones() {
-        let pieces = [
-            "Name",
-            ": ",
-            ":",
-            " ",
-            "\r\n",
-            "\n",
-            "\r",
-            "\r\r",
-            "\n\n",
-            "\r\n\r\n",
-            "a",
-            "é",
-            "SHA-256-Digest",
-            "x=",
-            "\t",
-            "中",
-        ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |bound: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % bound as u64) as usize
-        };
-        for case in 0..5000 {
-            let text: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+    const PIECES: &[&str] = &[
+        "Name",
+        ": ",
+        ":",
+        " ",
+        "\r\n",
+        "\n",
+        "\r",
+        "\r\r",
+        "\n\n",
+        "\r\n\r\n",
+        "a",
+        "é",
+        "SHA-256-Digest",
+        "x=",
+        "\t",
+        "中",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn borrowed_sections_equal_the_owned_ones(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
             let borrowed: Vec<Vec<(String, String)>> = parse_sections(&text)
                 .into_iter()
                 .map(|s| {
@@ -870,7 +868,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            assert_eq!(borrowed, owned_sections(&text), "case {case}: {text:?}");
+            proptest::prop_assert_eq!(borrowed, owned_sections(&text));
         }
     }
 
