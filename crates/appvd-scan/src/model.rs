@@ -84,6 +84,8 @@ pub struct AppModel {
     file_provider_paths: Vec<(String, ResXml<FileProviderPaths>)>,
     native: OnceLock<Vec<NativeLib>>,
     dex: OnceLock<Option<DexCell>>,
+    /// The secrets search, shared by every `secret.*` rule of a scan.
+    secrets: OnceLock<std::sync::Arc<crate::rules::secrets::scan::SecretScan>>,
     anomalies: Mutex<Vec<ScanAnomaly>>,
 }
 
@@ -155,6 +157,7 @@ impl AppModel {
             file_provider_paths: Vec::new(),
             native: OnceLock::new(),
             dex: OnceLock::new(),
+            secrets: OnceLock::new(),
             anomalies: Mutex::new(Vec::new()),
         };
         let container_anomalies: Vec<ScanAnomaly> = model
@@ -506,6 +509,13 @@ impl AppModel {
             .get_or_init(|| self.build_dex())
             .as_ref()
             .map(DexCell::borrow_dependent)
+    }
+
+    /// Where the secrets search keeps its result for the other `secret.*` rules.
+    pub(crate) fn secrets_slot(
+        &self,
+    ) -> &OnceLock<std::sync::Arc<crate::rules::secrets::scan::SecretScan>> {
+        &self.secrets
     }
 
     /// Makes [`dex`](Self::dex) answer `None` without reading any DEX file. Returns false when the

@@ -12,7 +12,7 @@
 //! never the secret.
 
 mod engine;
-mod scan;
+pub(crate) mod scan;
 mod values;
 
 pub mod aws_access_key;

@@ -23,7 +23,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use appvd_apk::listing;
 use appvd_dex::Analysis;
@@ -88,44 +88,12 @@ pub(crate) fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// Scans kept for the rules of scans in progress: the same input gives the same result, so the
-/// key is the input's identity (hash of the file, names and sizes of its APKs). A handful is
-/// enough for the rules of one scan to share; older entries are dropped.
-type Slot = Arc<OnceLock<Arc<SecretScan>>>;
-static RECENT: Mutex<Vec<(String, Slot)>> = Mutex::new(Vec::new());
-const RECENT_SCANS: usize = 4;
-
-fn identity(app: &AppModel) -> String {
-    let mut key = app.sha256().to_owned();
-    for apk in app.app().apks() {
-        key.push('|');
-        key.push_str(apk.name());
-        key.push(':');
-        key.push_str(&apk.archive().bytes().as_ref().len().to_string());
-    }
-    key
-}
-
-/// The secrets of an app, computed once for all `secret.*` rules of a scan.
+/// The secrets of an app, computed once for all `secret.*` rules of a scan and kept on the
+/// model (not keyed by the input's hash, which would make the rules wait for it).
 pub(crate) fn secrets(app: &AppModel) -> Arc<SecretScan> {
-    let key = identity(app);
-    let slot = {
-        let Ok(mut recent) = RECENT.lock() else {
-            return Arc::new(compute(app));
-        };
-        match recent.iter().find(|(k, _)| *k == key) {
-            Some((_, slot)) => slot.clone(),
-            None => {
-                if recent.len() >= RECENT_SCANS {
-                    recent.remove(0);
-                }
-                let slot = Slot::default();
-                recent.push((key, slot.clone()));
-                slot
-            }
-        }
-    };
-    slot.get_or_init(|| Arc::new(compute(app))).clone()
+    app.secrets_slot()
+        .get_or_init(|| Arc::new(compute(app)))
+        .clone()
 }
 
 /// A candidate with its place and pairing group, before grouping by secret.
