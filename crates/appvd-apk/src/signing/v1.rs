@@ -246,7 +246,9 @@ fn read_manifest(
         digests.add(&section, "-Digest");
         if let Some(name) = take_attribute(section, "Name") {
             listed_sections += 1;
-            listed.insert(name);
+            if check_coverage {
+                listed.insert(name);
+            }
         }
     }
     if check_coverage {
