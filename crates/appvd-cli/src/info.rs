@@ -1,16 +1,13 @@
 //! `appvd info`: what an app is, without running rules.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use appvd_scan::info::{self, InfoReport};
 use appvd_scan::model::AppModel;
-use appvd_scan::report::ScanFailure;
-use rayon::prelude::*;
 
-use crate::scan::{SCAN_FAILED, collect_inputs};
-use crate::support::{fail, say};
+use crate::scan::{SCAN_FAILED, collect_inputs, each_app, write_output};
+use crate::support::fail;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InfoFormat {
@@ -40,44 +37,22 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<ExitCode> {
         fail("no APK, XAPK or APKS file found in the given paths");
         return Ok(ExitCode::from(SCAN_FAILED));
     }
-    let mut report = InfoReport::new();
-    let failure = |path: &Path, error: String| ScanFailure {
-        path: path.display().to_string(),
-        error,
+    let (apps, failures) = each_app(&inputs, args.split, None, info::describe_file, |paths| {
+        AppModel::open_split_set(paths).map(|app| {
+            app.skip_code();
+            info::describe(&app)
+        })
+    });
+    let report = InfoReport {
+        apps,
+        failures,
+        ..InfoReport::new()
     };
-    if args.split {
-        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        match AppModel::open_split_set(&refs) {
-            Ok(app) => {
-                app.skip_code();
-                report.apps.push(info::describe(&app));
-            }
-            Err(e) => report.failures.push(failure(
-                refs.first().copied().unwrap_or(Path::new("")),
-                e.to_string(),
-            )),
-        }
-    } else {
-        let results: Vec<_> = inputs
-            .par_iter()
-            .map(|path| (path, info::describe_file(path)))
-            .collect();
-        for (path, result) in results {
-            match result {
-                Ok(app) => report.apps.push(app),
-                Err(e) => report.failures.push(failure(path, e.to_string())),
-            }
-        }
-    }
     let rendered = match args.format {
         InfoFormat::Text => info::render_text(&report),
-        InfoFormat::Json => info::render_json(&report),
+        InfoFormat::Json => appvd_scan::report::json::render(&report),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => say(rendered.trim_end()),
-    }
+    write_output(args.output.as_deref(), &rendered)?;
     for failed in &report.failures {
         fail(&format!("could not read {}: {}", failed.path, failed.error));
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appvd_scan::finding::Severity;
-use appvd_scan::model::AppModel;
+use appvd_scan::model::{AppModel, OpenAppError};
 use appvd_scan::registry::RULES;
 use appvd_scan::report::{self, ScanFailure, ScanReport, TOOL};
 use appvd_scan::rule::Selection;
@@ -105,6 +105,65 @@ pub(crate) fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> 
     Ok(files)
 }
 
+/// Runs `one` on every input in parallel, ticking `progress`, or with `split` runs `set` once
+/// on all of them as one app. An input that cannot be opened becomes a failure naming its path.
+pub(crate) fn each_app<T: Send>(
+    inputs: &[PathBuf],
+    split: bool,
+    progress: Option<&indicatif::ProgressBar>,
+    one: impl Fn(&Path) -> Result<T, OpenAppError> + Sync,
+    set: impl FnOnce(&[&Path]) -> Result<T, OpenAppError>,
+) -> (Vec<T>, Vec<ScanFailure>) {
+    let failure = |path: &Path, error: OpenAppError| ScanFailure {
+        path: path.display().to_string(),
+        error: error.to_string(),
+    };
+    let mut apps = Vec::new();
+    let mut failures = Vec::new();
+    if split {
+        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        match set(&refs) {
+            Ok(app) => apps.push(app),
+            Err(e) => failures.push(failure(refs.first().copied().unwrap_or(Path::new("")), e)),
+        }
+        return (apps, failures);
+    }
+    let results: Vec<_> = inputs
+        .par_iter()
+        .map(|path| {
+            let result = one(path);
+            if let Some(bar) = progress {
+                bar.inc(1);
+                bar.set_message(
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
+            }
+            (path, result)
+        })
+        .collect();
+    for (path, result) in results {
+        match result {
+            Ok(app) => apps.push(app),
+            Err(e) => failures.push(failure(path, e)),
+        }
+    }
+    (apps, failures)
+}
+
+/// Writes a rendered report to `output`, or prints it.
+pub(crate) fn write_output(output: Option<&Path>, rendered: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            say(rendered.trim_end());
+            Ok(())
+        }
+    }
+}
+
 pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let selection = match &args.rules {
         Some(spec) => match Selection::parse(spec, &RULES) {
@@ -136,49 +195,18 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         bar
     });
 
+    let (apps, failures) = each_app(
+        &inputs,
+        args.split,
+        progress.as_ref(),
+        |path| appvd_scan::scan_file(path, &selection),
+        |paths| AppModel::open_split_set(paths).map(|app| appvd_scan::scan(&app, &selection)),
+    );
     let mut report = ScanReport {
         tool: TOOL,
-        apps: Vec::new(),
-        failures: Vec::new(),
+        apps,
+        failures,
     };
-    if args.split {
-        let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        match AppModel::open_split_set(&refs) {
-            Ok(app) => report.apps.push(appvd_scan::scan(&app, &selection)),
-            Err(e) => report.failures.push(ScanFailure {
-                path: refs
-                    .first()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-                error: e.to_string(),
-            }),
-        }
-    } else {
-        let results: Vec<_> = inputs
-            .par_iter()
-            .map(|path| {
-                let result = appvd_scan::scan_file(path, &selection);
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                    bar.set_message(
-                        path.file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                    );
-                }
-                (path, result)
-            })
-            .collect();
-        for (path, result) in results {
-            match result {
-                Ok(app) => report.apps.push(app),
-                Err(e) => report.failures.push(ScanFailure {
-                    path: path.display().to_string(),
-                    error: e.to_string(),
-                }),
-            }
-        }
-    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -197,11 +225,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         Format::Sarif => report::sarif::render(&report),
         Format::Html => report::html::render(&report),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, rendered)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => say(rendered.trim_end()),
-    }
+    write_output(args.output.as_deref(), &rendered)?;
     for failure in &report.failures {
         fail(&format!(
             "could not scan {}: {}",

@@ -13,6 +13,7 @@ use appvd_axml::Manifest;
 use serde::Serialize;
 
 use crate::model::{AppModel, OpenAppError, ScanAnomaly};
+use crate::report::text::or_dash;
 use crate::report::{AppSummary, ScanFailure, TOOL, Tool, summarize};
 
 /// Everything one `appvd info` run produced.
@@ -126,11 +127,6 @@ pub fn describe_file(path: &Path) -> Result<AppInfo, OpenAppError> {
     Ok(describe(&app))
 }
 
-/// The report as JSON.
-pub fn render_json(report: &InfoReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-}
-
 /// The report for a terminal.
 pub fn render_text(report: &InfoReport) -> String {
     let mut out = String::new();
@@ -141,10 +137,6 @@ pub fn render_text(report: &InfoReport) -> String {
         let _ = writeln!(out, "✗ {}: {}", failure.path, failure.error);
     }
     out
-}
-
-fn or_dash<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "-".to_owned())
 }
 
 fn render_app(out: &mut String, app: &AppInfo) {

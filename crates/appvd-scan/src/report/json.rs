@@ -1,8 +1,10 @@
-//! The JSON report: `ScanReport` as it is, pretty-printed. Its shape is described by
-//! `schema/scan-report.schema.json`, which a test validates against.
+//! The JSON reports, as they are, pretty-printed: `ScanReport` (described by
+//! `schema/scan-report.schema.json`) and `info::InfoReport` (`schema/app-info.schema.json`); a
+//! test validates each against its schema.
 
-use crate::report::ScanReport;
+use serde::Serialize;
 
-pub fn render(report: &ScanReport) -> String {
+/// Any report (`ScanReport`, `info::InfoReport`), pretty-printed.
+pub fn render(report: &impl Serialize) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -25,7 +25,7 @@ pub fn render(report: &ScanReport) -> String {
     out
 }
 
-fn or_dash<T: ToString>(v: Option<T>) -> String {
+pub(crate) fn or_dash<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".to_owned())
 }
 
